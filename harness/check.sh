@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The project's test command (make check): build what is stale, boot our
+# kernel once, collect the KUnit results of the suites that ran at boot,
+# run the DAMON kselftests inside the guest, run the host-side tests, and
+# end with one line "N passed, N failed" (skips counted apart).  Exits
+# non-zero on any failure, on a splat in the kernel log, or on a hung guest.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$RESULTS/check
+rm -rf "$out"
+mkdir -p "$out"
+passed=0 failed=0 skipped=0
+pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$*"; }
+fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+skip() { skipped=$((skipped + 1)); printf 'SKIP %s\n' "$*"; }
+summary() {
+	echo "results in $out"
+	if [ $skipped -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ $failed -eq 0 ]
+	exit
+}
+
+# 1. The kernel.
+if with_lock "$HARNESS/build.sh" > "$out/build.log" 2>&1; then
+	pass "kernel build (upstream DAMON removed, ours assembled)"
+else
+	tail -n 30 "$out/build.log"
+	fail "kernel build: see $out/build.log"
+	summary
+fi
+
+# 2. The kselftests, installed on the host with the selftests Makefile.
+ksft=$CACHE/kselftest
+rm -rf "$ksft"
+if make -C "$SRC/tools/testing/selftests" TARGETS=damon O="$CACHE/kselftest-build" \
+	INSTALL_PATH="$ksft" install > "$out/kselftest-install.log" 2>&1; then
+	pass "kselftest install"
+else
+	tail -n 20 "$out/kselftest-install.log"
+	fail "kselftest install: see $out/kselftest-install.log"
+fi
+
+# 3. One boot: KUnit ran during it; then the kselftests.
+cat > "$out/guest.sh" <<GUEST
+#!/bin/bash
+dmesg -t > "$out/kunit.log"
+if [ -x "$ksft/run_kselftest.sh" ]; then
+	"$ksft/run_kselftest.sh" > "$out/kselftest.tap" 2>&1
+fi
+dmesg > "$out/dmesg.log"
+exit 0
+GUEST
+chmod +x "$out/guest.sh"
+start=$(date +%s)
+with_lock "$HARNESS/vm.sh" --timeout "${DAMON_CHECK_TIMEOUT:-2400}" \
+	--console "$out/console.log" -- "$out/guest.sh" > /dev/null
+rc=$?
+echo "guest ran for $(( $(date +%s) - start ))s"
+if [ $rc -eq 0 ]; then
+	pass "guest booted and ran the tests"
+else
+	tail -n 40 "$out/console.log"
+	fail "guest (exit $rc): see $out/console.log"
+fi
+
+# 4. KUnit, parsed by the base tree's own parser.
+if [ -s "$out/kunit.log" ]; then
+	python3 "$SRC/tools/testing/kunit/kunit.py" parse "$out/kunit.log" \
+		> "$out/kunit.txt" 2>&1
+	sed -n 's/^\[[0-9:]*\] //p' "$out/kunit.txt" | grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]' |
+		grep -v '^=' > "$out/kunit-cases.txt"
+	line=$(grep -E 'Ran [0-9]+ tests?' "$out/kunit.txt" | tail -n 1)
+	kp=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<< "$line")
+	kf=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<< "$line")
+	kc=$(sed -n 's/.*crashed: \([0-9]*\).*/\1/p' <<< "$line")
+	ks=$(sed -n 's/.*skipped: \([0-9]*\).*/\1/p' <<< "$line")
+	echo "KUnit: ${line:-no results}"
+	grep -E '\[(FAILED|CRASHED)\]' "$out/kunit.txt" | sed 's/^/  /'
+	passed=$((passed + ${kp:-0}))
+	failed=$((failed + ${kf:-0} + ${kc:-0}))
+	skipped=$((skipped + ${ks:-0}))
+	[ -n "$kp" ] || fail "KUnit: no results parsed (see $out/kunit.txt)"
+else
+	fail "KUnit: no kernel log from the guest"
+fi
+
+# 5. kselftests: one result per test program.
+if [ -s "$out/kselftest.tap" ]; then
+	while IFS= read -r l; do
+		case "$l" in
+		"not ok "*"# SKIP"*) skip "kselftest ${l#not ok }" ;;
+		"ok "*"# SKIP"*) skip "kselftest ${l#ok }" ;;
+		"not ok "*) fail "kselftest ${l#not ok }" ;;
+		"ok "*) pass "kselftest ${l#ok }" ;;
+		esac
+	done < "$out/kselftest.tap"
+else
+	fail "kselftests: no output (see $out/console.log)"
+fi
+
+# 6. The kernel log must be clean.
+splats='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG at|UBSAN:|KASAN:|sleeping function called|INFO: task .* blocked|Call Trace:|kmemleak:.*new suspected'
+if [ -s "$out/dmesg.log" ] && ! grep -Eq "$splats" "$out/dmesg.log" "$out/console.log"; then
+	pass "kernel log free of oopses, BUGs and WARNs"
+else
+	grep -En "$splats" "$out/dmesg.log" "$out/console.log" | head -n 20
+	fail "kernel log: splat found or log missing"
+fi
+
+# 7. Host-side tests.
+for t in "$HARNESS"/tests/*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .sh)
+	if bash "$t" > "$out/host-$name.log" 2>&1; then
+		pass "host $name"
+	else
+		tail -n 20 "$out/host-$name.log"
+		fail "host $name: see $out/host-$name.log"
+	fi
+done
+
+summary

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of a harness guest: mount what a system needs on top of the host's
+# read-only root, run the command vm.sh left in the shared folder, store
+# its exit status there and power off.
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm 2>/dev/null
+mount -t devpts devpts /dev/pts 2>/dev/null
+for d in /tmp /run /var/tmp /root /dev/shm; do
+	mount -t tmpfs -o mode=1777 tmpfs "$d"
+done
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+
+results="" run=""
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	damon_harness.results=*) results=${arg#*=} ;;
+	damon_harness.run=*) run=${arg#*=} ;;
+	esac
+done
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results "$results"
+
+hostname damon-guest
+ln -sf /proc/self/fd /dev/fd 2>/dev/null
+
+bash "$run/cmd.sh" < /dev/null
+echo $? > "$run/status"
+sync
+busybox poweroff -f 2>/dev/null || poweroff -f
