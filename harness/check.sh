@@ -90,16 +90,24 @@ else
 	fail "KUnit: no kernel log from the guest"
 fi
 
-# 5. kselftests: one result per test program.
+# 5. kselftests: every subtest a program reports, plus a failure for a
+# program that failed (timeout, crash) without reporting a failed subtest.
 if [ -s "$out/kselftest.tap" ]; then
+	sub_failed=0
 	while IFS= read -r l; do
 		case "$l" in
-		"not ok "*"# SKIP"*) skip "kselftest ${l#not ok }" ;;
-		"ok "*"# SKIP"*) skip "kselftest ${l#ok }" ;;
-		"not ok "*) fail "kselftest ${l#not ok }" ;;
-		"ok "*) pass "kselftest ${l#ok }" ;;
+		"# ok "*"# SKIP"*|"# not ok "*"# SKIP"*) skip "  ${l#*ok }" ;;
+		"# not ok "*) fail "  ${l#\# not ok }"; sub_failed=1 ;;
+		"# ok "*) pass "  ${l#\# ok }" ;;
+		"# selftests: "*) echo "${l#\# }" ;;
+		"not ok "*"# SKIP"*|"ok "*"# SKIP"*) skip "kselftest ${l#*ok }"; sub_failed=0 ;;
+		"not ok "*)
+			[ $sub_failed -eq 1 ] || fail "kselftest ${l#not ok }"
+			sub_failed=0 ;;
+		"ok "*) sub_failed=0 ;;
 		esac
 	done < "$out/kselftest.tap"
+	grep -E '^(not )?ok ' "$out/kselftest.tap" | sed 's/^/  /'
 else
 	fail "kselftests: no output (see $out/console.log)"
 fi

@@ -28,6 +28,9 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results "$results"
 
 hostname damon-guest
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
+ln -sf /proc/self/fd/0 /dev/stdin 2>/dev/null
+ln -sf /proc/self/fd/1 /dev/stdout 2>/dev/null
+ln -sf /proc/self/fd/2 /dev/stderr 2>/dev/null
 
 bash "$run/cmd.sh" < /dev/null
 echo $? > "$run/status"
