@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DAMON: Data Access MONitor
+ *
+ * The public interface of DAMON for in-kernel users and address-space
+ * primitives.  A monitoring context (&struct damon_ctx) holds the monitoring
+ * attributes, the monitoring targets with their regions, a table of
+ * primitives that know how to check accesses in one kind of address space,
+ * and the callbacks through which a user sees the results.  damon_start()
+ * runs one kernel thread, "kdamond", per context.
+ */
+
+#ifndef _LINUX_DAMON_H
+#define _LINUX_DAMON_H
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+/*
+ * DAMON_MIN_REGION - the smallest region DAMON makes, and the alignment of
+ * every region boundary it computes.  Tests use the same value as
+ * production code.
+ */
+#define DAMON_MIN_REGION	PAGE_SIZE
+
+/**
+ * struct damon_addr_range - a half-open address range [@start, @end).
+ * @start:	first address of the range.
+ * @end:	first address past the range.
+ */
+struct damon_addr_range {
+	unsigned long start;
+	unsigned long end;
+};
+
+/**
+ * struct damon_region - a part of a target whose pages are assumed to be
+ * accessed alike.
+ * @ar:			the address range of the region.
+ * @sampling_addr:	the address whose access is checked in the current
+ *			sampling interval.  The primitives set it; a value
+ *			outside @ar means the region is not armed yet.
+ * @nr_accesses:	how many sampling intervals of the current aggregation
+ *			interval found the region accessed.
+ *
+ * The regions of a target are sorted by address and never overlap.  Gaps
+ * between them are allowed.
+ */
+struct damon_region {
+	struct damon_addr_range ar;
+	unsigned long sampling_addr;
+	unsigned int nr_accesses;
+/* private: */
+	unsigned int age;	/* aggregations since the last split or merge */
+	struct list_head list;	/* in the target's regions_list */
+};
+
+/**
+ * struct damon_target - one monitored entity, such as a process.
+ * @id:		identifier the user gave, unique within the context.  For the
+ *		virtual address primitives this is the PID number as seen by
+ *		the user who set it; it is what the tracepoint and the
+ *		recorder report.
+ * @pid:	for the virtual address primitives, the process; the target
+ *		holds a reference that damon_destroy_target() puts.  NULL for
+ *		other primitives.
+ * @nr_regions:	the number of regions in @regions_list.
+ * @regions_list: the regions, sorted by address.
+ * @list:	link in the context's list of targets.
+ */
+struct damon_target {
+	unsigned long id;
+	struct pid *pid;
+	unsigned int nr_regions;
+	struct list_head regions_list;
+	struct list_head list;
+};
+
+struct damon_ctx;
+
+/**
+ * struct damon_primitive - how to monitor one kind of address space.
+ * @init:	build the initial regions of every target that has none.
+ *		Called once by kdamond before it starts sampling.
+ * @update:	fit the targets' regions to changes of the address space.
+ *		Called every regions update interval.
+ * @prepare_access_checks: arm every region: choose a new
+ *		&damon_region->sampling_addr and clear its accessed state.
+ *		Called after @init, and after the regions were changed by an
+ *		aggregation or by @update.
+ * @check_accesses: for every armed region, add one to
+ *		&damon_region->nr_accesses if its sampling address was
+ *		accessed since it was armed, then arm it again.  Returns the
+ *		largest &damon_region->nr_accesses of the context.  Called
+ *		once every sampling interval.
+ * @reset_aggregated: called after the counts were reset at the end of an
+ *		aggregation interval.
+ * @target_valid: whether the target still exists.  kdamond stops once no
+ *		target is valid.
+ * @cleanup:	called by kdamond right before it exits.
+ *
+ * Every hook is optional and is called by the context's kdamond only, so
+ * a hook may sleep but must not take long: it delays the next sample.
+ */
+struct damon_primitive {
+	void (*init)(struct damon_ctx *ctx);
+	void (*update)(struct damon_ctx *ctx);
+	void (*prepare_access_checks)(struct damon_ctx *ctx);
+	unsigned int (*check_accesses)(struct damon_ctx *ctx);
+	void (*reset_aggregated)(struct damon_ctx *ctx);
+	bool (*target_valid)(struct damon_target *t);
+	void (*cleanup)(struct damon_ctx *ctx);
+};
+
+/**
+ * struct damon_callback - hooks through which a user sees the results.
+ * @before_start:	after the initial regions were built, before the
+ *			first sample.
+ * @after_sampling:	after each sampling interval's access check.
+ * @after_aggregation:	at the end of each aggregation interval, after the
+ *			regions were merged and before the counts are reset:
+ *			the place to read &damon_region->nr_accesses.
+ * @before_terminate:	when kdamond is about to stop, while the regions
+ *			still hold the last partial aggregation.
+ * @private:		for the user.
+ *
+ * A non-zero return from @before_start, @after_sampling or
+ * @after_aggregation makes kdamond stop.  All are called by kdamond, may
+ * sleep, and must not call damon_stop() on their own context.
+ */
+struct damon_callback {
+	int (*before_start)(struct damon_ctx *ctx);
+	int (*after_sampling)(struct damon_ctx *ctx);
+	int (*after_aggregation)(struct damon_ctx *ctx);
+	int (*before_terminate)(struct damon_ctx *ctx);
+	void *private;
+};
+
+/**
+ * struct damon_attrs - the monitoring attributes of a context.
+ * @sample_interval:	time between two access checks, in microseconds.
+ * @aggr_interval:	time over which access counts are aggregated, in
+ *			microseconds.
+ * @regions_update_interval: time between two updates of the regions from
+ *			the address space, in microseconds.
+ * @min_nr_regions:	the least number of regions per context.
+ * @max_nr_regions:	the most regions per context.
+ *
+ * The defaults are 5 ms, 100 ms, 1 s, 10 and 1000.  damon_set_attrs()
+ * lists the rules a valid set follows.
+ */
+struct damon_attrs {
+	unsigned long sample_interval;
+	unsigned long aggr_interval;
+	unsigned long regions_update_interval;
+	unsigned long min_nr_regions;
+	unsigned long max_nr_regions;
+};
+
+/**
+ * struct damon_ctx - a monitoring context.
+ * @attrs:	the monitoring attributes.  Written only through
+ *		damon_set_attrs(), and only while no kdamond runs.
+ * @primitive:	the address-space primitives.
+ * @callback:	the user's callbacks.
+ * @targets:	the monitoring targets.  Changed only while no kdamond runs,
+ *		except by the kdamond itself.
+ * @lock:	protects @kdamond and the stop request; held to refuse
+ *		changes while a kdamond runs.
+ * @kdamond:	the context's kernel thread, NULL when none runs.
+ *
+ * Create one with damon_new_ctx(), destroy it with damon_destroy_ctx().
+ */
+struct damon_ctx {
+	struct damon_attrs attrs;
+	struct damon_primitive primitive;
+	struct damon_callback callback;
+	struct list_head targets;
+
+	struct mutex lock;
+	struct task_struct *kdamond;	/* protected by @lock */
+/* private: */
+	bool kdamond_stop;		/* WRITE_ONCE under @lock, READ_ONCE */
+	struct completion kdamond_done;	/* completed when kdamond exits */
+	unsigned int last_nr_regions;	/* at the last split; kdamond only */
+	unsigned long sz_limit;		/* the largest region; kdamond only */
+};
+
+#define damon_next_region(r) \
+	(container_of((r)->list.next, struct damon_region, list))
+
+#define damon_prev_region(r) \
+	(container_of((r)->list.prev, struct damon_region, list))
+
+#define damon_first_region(t) \
+	list_first_entry(&(t)->regions_list, struct damon_region, list)
+
+#define damon_last_region(t) \
+	list_last_entry(&(t)->regions_list, struct damon_region, list)
+
+#define damon_for_each_region(r, t) \
+	list_for_each_entry(r, &(t)->regions_list, list)
+
+#define damon_for_each_region_safe(r, next, t) \
+	list_for_each_entry_safe(r, next, &(t)->regions_list, list)
+
+#define damon_for_each_target(t, ctx) \
+	list_for_each_entry(t, &(ctx)->targets, list)
+
+#define damon_for_each_target_safe(t, next, ctx) \
+	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
+
+static inline unsigned long damon_sz_region(const struct damon_region *r)
+{
+	return r->ar.end - r->ar.start;
+}
+
+#ifdef CONFIG_DAMON
+
+struct damon_region *damon_new_region(unsigned long start, unsigned long end);
+void damon_insert_region(struct damon_region *r, struct damon_region *prev,
+			 struct damon_region *next, struct damon_target *t);
+void damon_add_region(struct damon_region *r, struct damon_target *t);
+void damon_destroy_region(struct damon_region *r, struct damon_target *t);
+
+struct damon_target *damon_new_target(unsigned long id);
+void damon_add_target(struct damon_ctx *ctx, struct damon_target *t);
+void damon_destroy_target(struct damon_target *t);
+unsigned int damon_nr_regions(const struct damon_target *t);
+
+struct damon_ctx *damon_new_ctx(void);
+void damon_destroy_ctx(struct damon_ctx *ctx);
+int damon_validate_attrs(const struct damon_attrs *attrs);
+int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
+int damon_set_targets(struct damon_ctx *ctx, struct list_head *targets);
+bool damon_is_running(struct damon_ctx *ctx);
+int damon_nr_running_ctxs(void);
+
+int damon_start(struct damon_ctx **ctxs, int nr_ctxs);
+int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
+
+#endif	/* CONFIG_DAMON */
+
+#ifdef CONFIG_DAMON_VADDR
+void damon_va_set_primitives(struct damon_ctx *ctx);
+int damon_va_new_target(unsigned long pid_nr, struct damon_target **tp);
+#endif
+
+#endif	/* _LINUX_DAMON_H */

@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAMON core: monitoring contexts, their targets and regions, and the
+ * kernel thread ("kdamond") that monitors a context.
+ *
+ * Life of a context: damon_new_ctx() makes one with the default attributes
+ * and no primitives; the user installs primitives and callbacks, sets the
+ * attributes and the targets, and calls damon_start() for a group of
+ * contexts.  Each context then has its kdamond, which samples the targets
+ * until damon_stop() asks it to stop, a callback returns non-zero, or no
+ * target is valid any more.  On its way out kdamond destroys the targets:
+ * a context must be given targets again before the next start.
+ *
+ * Locking:
+ *  - damon_lock serialises damon_start() and guards nr_running_ctxs, so
+ *    that only one group of contexts runs at a time;
+ *  - &damon_ctx->lock guards &damon_ctx->kdamond and the stop request.
+ *    Attributes and targets may change only while no kdamond runs, which
+ *    the setters check under that lock; while it runs, the kdamond owns
+ *    the targets and their regions and touches them without a lock.
+ *
+ * A kdamond that exits, whether asked to or not, sets &damon_ctx->kdamond
+ * to NULL under the context's lock, then drops nr_running_ctxs and
+ * completes &damon_ctx->kdamond_done under damon_lock.  That completion is
+ * its last access to the context, so waiting for it makes freeing the
+ * context safe.
+ */
+
+#define pr_fmt(fmt) "damon: " fmt
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/damon.h>
+
+/* The default attributes of a new context. */
+#define DAMON_DEFAULT_SAMPLE_US		5000
+#define DAMON_DEFAULT_AGGR_US		100000
+#define DAMON_DEFAULT_UPDATE_US		1000000
+#define DAMON_DEFAULT_MIN_NR_REGIONS	10
+#define DAMON_DEFAULT_MAX_NR_REGIONS	1000
+
+/* Fewer regions than this cannot find a hot area between two cold ones. */
+#define DAMON_MIN_NR_REGIONS_LIMIT	3
+
+/*
+ * kdamond lets its sampling sleep end up to 1/64 of the interval late
+ * (78 us of 5 ms), so that the timer may be batched with others.
+ */
+#define DAMON_SLEEP_SLACK_SHIFT		6
+
+static DEFINE_MUTEX(damon_lock);
+static int nr_running_ctxs;	/* protected by damon_lock */
+
+/**
+ * damon_new_region() - allocate a region.
+ * @start:	the first address of the region.
+ * @end:	the address right after the region.
+ *
+ * The region has no accesses counted and is not armed: its sampling
+ * address is outside it.
+ *
+ * Context: Process context, may sleep.
+ * Return: the region, or NULL if out of memory.
+ */
+struct damon_region *damon_new_region(unsigned long start, unsigned long end)
+{
+	struct damon_region *r;
+
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return NULL;
+
+	r->ar.start = start;
+	r->ar.end = end;
+	r->sampling_addr = end;
+	r->nr_accesses = 0;
+	r->age = 0;
+	INIT_LIST_HEAD(&r->list);
+	return r;
+}
+
+/**
+ * damon_insert_region() - link a region between two adjacent ones.
+ * @r:		the region to insert.
+ * @prev:	the region @r goes after.
+ * @next:	the region @r goes before, which follows @prev.
+ * @t:		the target of the three regions.
+ *
+ * @prev and @next may stand for the head of the target's list, as
+ * damon_next_region() and damon_prev_region() return it at either end.
+ *
+ * Context: Any context.
+ */
+void damon_insert_region(struct damon_region *r, struct damon_region *prev,
+			 struct damon_region *next, struct damon_target *t)
+{
+	__list_add(&r->list, &prev->list, &next->list);
+	t->nr_regions++;
+}
+
+/**
+ * damon_add_region() - append a region to a target.
+ * @r:	the region, which must come after every region of @t.
+ * @t:	the target.
+ *
+ * Context: Any context.
+ */
+void damon_add_region(struct damon_region *r, struct damon_target *t)
+{
+	list_add_tail(&r->list, &t->regions_list);
+	t->nr_regions++;
+}
+
+/**
+ * damon_destroy_region() - unlink a region from its target and free it.
+ * @r:	the region.
+ * @t:	the target @r belongs to.
+ *
+ * Context: Any context.
+ */
+void damon_destroy_region(struct damon_region *r, struct damon_target *t)
+{
+	list_del(&r->list);
+	t->nr_regions--;
+	kfree(r);
+}
+
+/**
+ * damon_new_target() - allocate a target.
+ * @id:	the identifier the user sees, unique within a context.
+ *
+ * Context: Process context, may sleep.
+ * Return: the target, with no regions and no pid, or NULL if out of memory.
+ */
+struct damon_target *damon_new_target(unsigned long id)
+{
+	struct damon_target *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (t) {
+		t->id = id;
+		INIT_LIST_HEAD(&t->list);
+		INIT_LIST_HEAD(&t->regions_list);
+	}
+	return t;
+}
+
+/**
+ * damon_add_target() - append a target to a context.
+ * @ctx:	the context, on which no kdamond runs.
+ * @t:		the target.
+ *
+ * Context: Any context.
+ */
+void damon_add_target(struct damon_ctx *ctx, struct damon_target *t)
+{
+	list_add_tail(&t->list, &ctx->targets);
+}
+
+/**
+ * damon_destroy_target() - free a target with its regions.
+ * @t:	the target.
+ *
+ * Unlinks @t from its context's list, if it is on one, destroys its
+ * regions, puts its pid reference and frees it.
+ *
+ * Context: Any context.
+ */
+void damon_destroy_target(struct damon_target *t)
+{
+	struct damon_region *r, *next;
+
+	damon_for_each_region_safe(r, next, t)
+		damon_destroy_region(r, t);
+	list_del(&t->list);
+	put_pid(t->pid);
+	kfree(t);
+}
+
+/**
+ * damon_nr_regions() - count the regions of a target.
+ * @t:	the target.
+ *
+ * Context: Any context.
+ * Return: the number of regions of @t.
+ */
+unsigned int damon_nr_regions(const struct damon_target *t)
+{
+	return t->nr_regions;
+}
+
+/**
+ * damon_new_ctx() - allocate a monitoring context.
+ *
+ * The context has the default attributes (5 ms sampling, 100 ms
+ * aggregation, 1 s regions update, 10 to 1000 regions), no targets, no
+ * primitives and no callbacks.
+ *
+ * Context: Process context, may sleep.
+ * Return: the context, or NULL if out of memory.
+ */
+struct damon_ctx *damon_new_ctx(void)
+{
+	struct damon_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return NULL;
+
+	ctx->attrs.sample_interval = DAMON_DEFAULT_SAMPLE_US;
+	ctx->attrs.aggr_interval = DAMON_DEFAULT_AGGR_US;
+	ctx->attrs.regions_update_interval = DAMON_DEFAULT_UPDATE_US;
+	ctx->attrs.min_nr_regions = DAMON_DEFAULT_MIN_NR_REGIONS;
+	ctx->attrs.max_nr_regions = DAMON_DEFAULT_MAX_NR_REGIONS;
+
+	INIT_LIST_HEAD(&ctx->targets);
+	mutex_init(&ctx->lock);
+	/* No kdamond to wait for yet. */
+	init_completion(&ctx->kdamond_done);
+	complete_all(&ctx->kdamond_done);
+	return ctx;
+}
+
+/**
+ * damon_destroy_ctx() - free a monitoring context with its targets.
+ * @ctx:	the context, or NULL.
+ *
+ * Does nothing, with a warning, if a kdamond still runs on @ctx: stop it
+ * first.
+ *
+ * Context: Process context, may sleep.
+ */
+void damon_destroy_ctx(struct damon_ctx *ctx)
+{
+	struct damon_target *t, *next;
+
+	if (!ctx)
+		return;
+	if (WARN_ON_ONCE(damon_is_running(ctx)))
+		return;
+
+	/* A kdamond that stopped on its own may still be on its way out. */
+	wait_for_completion(&ctx->kdamond_done);
+
+	damon_for_each_target_safe(t, next, ctx)
+		damon_destroy_target(t);
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+}
+
+/**
+ * damon_validate_attrs() - check a set of monitoring attributes.
+ * @attrs:	the attributes.
+ *
+ * A valid set has a sampling interval above zero, aggregation and regions
+ * update intervals not shorter than the sampling interval, intervals that
+ * fit in a ktime_t once converted to nanoseconds, and
+ * 3 <= min_nr_regions <= max_nr_regions.
+ *
+ * Context: Any context.
+ * Return: 0 if @attrs is valid, -EINVAL otherwise.
+ */
+int damon_validate_attrs(const struct damon_attrs *attrs)
+{
+	const unsigned long max_us = KTIME_MAX / NSEC_PER_USEC;
+
+	if (!attrs->sample_interval ||
+	    attrs->aggr_interval < attrs->sample_interval ||
+	    attrs->regions_update_interval < attrs->sample_interval)
+		return -EINVAL;
+	if (attrs->sample_interval > max_us || attrs->aggr_interval > max_us ||
+	    attrs->regions_update_interval > max_us)
+		return -EINVAL;
+	if (attrs->min_nr_regions < DAMON_MIN_NR_REGIONS_LIMIT ||
+	    attrs->min_nr_regions > attrs->max_nr_regions)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * damon_set_attrs() - set the monitoring attributes of a context.
+ * @ctx:	the context.
+ * @attrs:	the new attributes; damon_validate_attrs() lists the rules.
+ *
+ * Nothing changes if an error is returned.
+ *
+ * Context: Process context, may sleep; takes &damon_ctx->lock.
+ * Return:
+ * * 0		- success.
+ * * -EINVAL	- @attrs is not valid.
+ * * -EBUSY	- a kdamond runs on @ctx.
+ */
+int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs)
+{
+	int err;
+
+	err = damon_validate_attrs(attrs);
+	if (err)
+		return err;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->kdamond)
+		err = -EBUSY;
+	else
+		ctx->attrs = *attrs;
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/**
+ * damon_set_targets() - replace the targets of a context.
+ * @ctx:	the context.
+ * @targets:	a list of targets built by the caller, linked through
+ *		&damon_target->list; may be empty.
+ *
+ * On success the old targets are destroyed (their pid references put) and
+ * the targets on @targets move to @ctx, leaving @targets empty.  On error
+ * nothing changes and the targets stay on @targets for the caller to free.
+ *
+ * Context: Process context, may sleep; takes &damon_ctx->lock.
+ * Return:
+ * * 0		- success.
+ * * -EBUSY	- a kdamond runs on @ctx.
+ */
+int damon_set_targets(struct damon_ctx *ctx, struct list_head *targets)
+{
+	struct damon_target *t, *next;
+	int err = 0;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->kdamond) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	damon_for_each_target_safe(t, next, ctx)
+		damon_destroy_target(t);
+	list_splice_tail_init(targets, &ctx->targets);
+out_unlock:
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/**
+ * damon_is_running() - tell whether a kdamond runs on a context.
+ * @ctx:	the context.
+ *
+ * Context: Process context, may sleep; takes &damon_ctx->lock.
+ * Return: true if a kdamond runs on @ctx.
+ */
+bool damon_is_running(struct damon_ctx *ctx)
+{
+	bool running;
+
+	mutex_lock(&ctx->lock);
+	running = ctx->kdamond;
+	mutex_unlock(&ctx->lock);
+	return running;
+}
+
+/**
+ * damon_nr_running_ctxs() - count the running kdamonds.
+ *
+ * Context: Process context, may sleep; takes damon_lock.
+ * Return: the number of contexts with a kdamond in the system.
+ */
+int damon_nr_running_ctxs(void)
+{
+	int nr;
+
+	mutex_lock(&damon_lock);
+	nr = nr_running_ctxs;
+	mutex_unlock(&damon_lock);
+	return nr;
+}
+
+/* Whether kdamond should stop before its next sample. */
+static bool kdamond_need_stop(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	/* Pairs with the WRITE_ONCE() in damon_stop_ctx(). */
+	if (READ_ONCE(ctx->kdamond_stop))
+		return true;
+	if (!ctx->primitive.target_valid)
+		return false;
+	damon_for_each_target(t, ctx) {
+		if (ctx->primitive.target_valid(t))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Sleep for @ns nanoseconds, or until damon_stop() wakes us.  The state is
+ * set before the stop request is read, so a request made after the read
+ * finds us sleeping and its wake-up ends the sleep: none is lost.  The
+ * sleep is interruptible so that an idle kdamond does not count as load.
+ */
+static void kdamond_sleep(struct damon_ctx *ctx, u64 ns)
+{
+	ktime_t expires = ns_to_ktime(ns);
+
+	set_current_state(TASK_INTERRUPTIBLE);
+	/* Pairs with the WRITE_ONCE() in damon_stop_ctx(). */
+	if (READ_ONCE(ctx->kdamond_stop)) {
+		__set_current_state(TASK_RUNNING);
+		return;
+	}
+	schedule_hrtimeout_range(&expires, ns >> DAMON_SLEEP_SLACK_SHIFT,
+				 HRTIMER_MODE_REL);
+}
+
+/* Whether @interval_ns passed since *@last; if so, restart it at @now. */
+static bool kdamond_interval_passed(ktime_t *last, ktime_t now,
+				    u64 interval_ns)
+{
+	if (ktime_sub(now, *last) < (s64)interval_ns)
+		return false;
+	*last = now;
+	return true;
+}
+
+/* Report every region of the aggregation that ends, then reset its count. */
+static void kdamond_reset_aggregated(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			trace_damon_aggregated(t, r, damon_nr_regions(t));
+			r->nr_accesses = 0;
+		}
+	}
+}
+
+/*
+ * The end of a kdamond: tell the user, hand the context back with no
+ * targets, and let damon_stop() and damon_start() know.
+ */
+static void kdamond_exit(struct damon_ctx *ctx)
+{
+	struct damon_target *t, *next_t;
+	struct damon_region *r, *next_r;
+
+	if (ctx->callback.before_terminate)
+		ctx->callback.before_terminate(ctx);
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next_r, t)
+			damon_destroy_region(r, t);
+	}
+	if (ctx->primitive.cleanup)
+		ctx->primitive.cleanup(ctx);
+
+	mutex_lock(&ctx->lock);
+	damon_for_each_target_safe(t, next_t, ctx)
+		damon_destroy_target(t);
+	ctx->kdamond = NULL;
+	mutex_unlock(&ctx->lock);
+
+	pr_debug("kdamond (%d) finishes\n", current->pid);
+
+	mutex_lock(&damon_lock);
+	nr_running_ctxs--;
+	/* The last access to @ctx: it may be freed from now on. */
+	complete_all(&ctx->kdamond_done);
+	mutex_unlock(&damon_lock);
+}
+
+/*
+ * The monitoring thread of a context.  Each iteration sleeps one sampling
+ * interval and checks the accesses; at the end of an aggregation interval
+ * it merges the regions, shows them to the user, resets their counts and
+ * splits them; every regions update interval it fits the regions to the
+ * address space again.
+ */
+static int kdamond_fn(void *data)
+{
+	struct damon_ctx *ctx = data;
+	struct damon_primitive *prim = &ctx->primitive;
+	struct damon_callback *cb = &ctx->callback;
+	u64 sample_ns, aggr_ns, update_ns;
+	ktime_t last_aggregation, last_update, now;
+	unsigned int max_nr_accesses;
+	bool changed, done = false;
+
+	pr_debug("kdamond (%d) starts\n", current->pid);
+
+	/* Validated by damon_set_attrs(), and fixed while we run. */
+	sample_ns = (u64)ctx->attrs.sample_interval * NSEC_PER_USEC;
+	aggr_ns = (u64)ctx->attrs.aggr_interval * NSEC_PER_USEC;
+	update_ns = (u64)ctx->attrs.regions_update_interval * NSEC_PER_USEC;
+
+	if (prim->init)
+		prim->init(ctx);
+	if (prim->prepare_access_checks)
+		prim->prepare_access_checks(ctx);
+	if (cb->before_start && cb->before_start(ctx))
+		done = true;
+
+	ctx->sz_limit = damon_region_sz_limit(ctx);
+	ctx->last_nr_regions = 0;
+	last_aggregation = ktime_get();
+	last_update = last_aggregation;
+
+	while (!done && !kdamond_need_stop(ctx)) {
+		kdamond_sleep(ctx, sample_ns);
+		if (READ_ONCE(ctx->kdamond_stop))
+			break;
+
+		max_nr_accesses = 0;
+		if (prim->check_accesses)
+			max_nr_accesses = prim->check_accesses(ctx);
+		if (cb->after_sampling && cb->after_sampling(ctx))
+			done = true;
+
+		changed = false;
+		now = ktime_get();
+		if (kdamond_interval_passed(&last_aggregation, now, aggr_ns)) {
+			damon_merge_regions(ctx, max_nr_accesses);
+			if (cb->after_aggregation && cb->after_aggregation(ctx))
+				done = true;
+			kdamond_reset_aggregated(ctx);
+			damon_split_regions(ctx);
+			if (prim->reset_aggregated)
+				prim->reset_aggregated(ctx);
+			changed = true;
+		}
+		if (kdamond_interval_passed(&last_update, now, update_ns)) {
+			if (prim->update)
+				prim->update(ctx);
+			ctx->sz_limit = damon_region_sz_limit(ctx);
+			changed = true;
+		}
+		if (changed && prim->prepare_access_checks)
+			prim->prepare_access_checks(ctx);
+	}
+
+	kdamond_exit(ctx);
+	return 0;
+}
+
+/* Start the kdamond of @ctx; part of a damon_start() call. */
+static int damon_start_ctx(struct damon_ctx *ctx)
+{
+	struct task_struct *kdamond;
+	int err = 0;
+
+	lockdep_assert_held(&damon_lock);
+
+	mutex_lock(&ctx->lock);
+	if (ctx->kdamond) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	if (list_empty(&ctx->targets)) {
+		err = -EINVAL;
+		goto out_unlock;
+	}
+
+	WRITE_ONCE(ctx->kdamond_stop, false);
+	reinit_completion(&ctx->kdamond_done);
+	/*
+	 * The thread may run, and even finish, before we set ->kdamond: it
+	 * then waits for ctx->lock to clear ->kdamond and for damon_lock to
+	 * drop nr_running_ctxs, both of which we hold.
+	 */
+	kdamond = kthread_run(kdamond_fn, ctx, "kdamond.%d", nr_running_ctxs);
+	if (IS_ERR(kdamond)) {
+		err = PTR_ERR(kdamond);
+		complete_all(&ctx->kdamond_done);
+		goto out_unlock;
+	}
+	ctx->kdamond = kdamond;
+	nr_running_ctxs++;
+out_unlock:
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/*
+ * Ask the kdamond of @ctx to stop and wait until it is gone.  ->kdamond
+ * cannot exit while we hold ctx->lock (it takes the lock to clear
+ * ->kdamond), so waking it under the lock needs no task reference.
+ */
+static int damon_stop_ctx(struct damon_ctx *ctx)
+{
+	mutex_lock(&ctx->lock);
+	if (!ctx->kdamond) {
+		mutex_unlock(&ctx->lock);
+		return -EPERM;
+	}
+	/* Pairs with the READ_ONCE()s in kdamond_need_stop/kdamond_sleep. */
+	WRITE_ONCE(ctx->kdamond_stop, true);
+	wake_up_process(ctx->kdamond);
+	mutex_unlock(&ctx->lock);
+
+	wait_for_completion(&ctx->kdamond_done);
+	return 0;
+}
+
+/**
+ * damon_start() - start monitoring a group of contexts.
+ * @ctxs:	the contexts.
+ * @nr_ctxs:	the number of @ctxs.
+ *
+ * Starts one kdamond, named "kdamond.<n>", per context.  Only one group of
+ * contexts may run in the system at a time.  Either every context starts,
+ * or none keeps running: the group is checked before anything starts, and
+ * if a kdamond cannot be created, those started before it are stopped
+ * again (which, like any stop, consumes their targets).
+ *
+ * Context: Process context, may sleep; takes damon_lock and each
+ * &damon_ctx->lock.
+ * Return:
+ * * 0		- every context runs.
+ * * -EINVAL	- @nr_ctxs is below 1, or a context has no targets.
+ * * -EBUSY	- a kdamond already runs, on these contexts or others.
+ * * -ENOMEM	- out of memory, or another error of kthread_run().
+ */
+int damon_start(struct damon_ctx **ctxs, int nr_ctxs)
+{
+	int i, nr_started = 0, err = 0;
+
+	if (nr_ctxs < 1)
+		return -EINVAL;
+
+	mutex_lock(&damon_lock);
+	if (nr_running_ctxs) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	/* Refuse a bad group before starting anything. */
+	for (i = 0; i < nr_ctxs; i++) {
+		mutex_lock(&ctxs[i]->lock);
+		if (list_empty(&ctxs[i]->targets))
+			err = -EINVAL;
+		mutex_unlock(&ctxs[i]->lock);
+		if (err)
+			goto out_unlock;
+	}
+	for (i = 0; i < nr_ctxs; i++) {
+		err = damon_start_ctx(ctxs[i]);
+		if (err)
+			break;
+		nr_started++;
+	}
+out_unlock:
+	mutex_unlock(&damon_lock);
+
+	/* Without damon_lock, which the stopping kdamonds take. */
+	if (err) {
+		for (i = nr_started - 1; i >= 0; i--)
+			damon_stop_ctx(ctxs[i]);
+	}
+	return err;
+}
+
+/**
+ * damon_stop() - stop monitoring a group of contexts.
+ * @ctxs:	the contexts.
+ * @nr_ctxs:	the number of @ctxs.
+ *
+ * Asks the kdamond of every context to stop and waits until each is gone,
+ * which takes at most about one sampling step whatever the intervals.
+ * Contexts on which no kdamond runs are skipped and the others still
+ * stopped.  The stopped contexts have no targets left.  A callback must
+ * not call this for its own context.
+ *
+ * Context: Process context, may sleep; takes each &damon_ctx->lock.
+ * Return:
+ * * 0		- every context was running and is stopped.
+ * * -EPERM	- a context was not running.
+ * * -EINVAL	- @nr_ctxs is below 1.
+ */
+int damon_stop(struct damon_ctx **ctxs, int nr_ctxs)
+{
+	int i, ret, err = 0;
+
+	if (nr_ctxs < 1)
+		return -EINVAL;
+
+	for (i = 0; i < nr_ctxs; i++) {
+		ret = damon_stop_ctx(ctxs[i]);
+		if (ret && !err)
+			err = ret;
+	}
+	return err;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private declarations shared by the DAMON core, its primitives and their
+ * KUnit suites.  Nothing here is for users of DAMON: see <linux/damon.h>.
+ */
+
+#ifndef _MM_DAMON_INTERNAL_H
+#define _MM_DAMON_INTERNAL_H
+
+#include <linux/damon.h>
+
+/* regions.c: region algebra and the adaptive regions adjustment */
+unsigned long damon_rand(unsigned long start, unsigned long end);
+int damon_split_region_at(struct damon_target *t, struct damon_region *r,
+			  unsigned long sz_left);
+int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
+			      unsigned int nr_pieces);
+void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
+			     struct damon_region *r);
+void damon_merge_regions_of(struct damon_target *t, unsigned int threshold,
+			    unsigned long sz_limit);
+void damon_split_regions_of(struct damon_target *t, int nr_subs);
+void damon_merge_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses);
+void damon_split_regions(struct damon_ctx *ctx);
+unsigned long damon_region_sz_limit(struct damon_ctx *ctx);
+int damon_fit_regions(struct damon_target *t,
+		      const struct damon_addr_range *ranges,
+		      unsigned int nr_ranges);
+
+/*
+ * vaddr.c: the "three regions" of a virtual address space, as a pure
+ * computation that the KUnit suite can drive without VMAs.
+ */
+
+/**
+ * struct damon_va_gaps - accumulates mappings to find the two largest gaps.
+ * @start:	start of the first mapping fed, aligned down.
+ * @end:	end of the last mapping fed, aligned up.
+ * @gaps:	the largest (@gaps[0]) and the second largest (@gaps[1])
+ *		unmapped gaps between the mappings fed so far, both with
+ *		boundaries aligned into the gap; an empty range means none.
+ * @nr_mappings: how many non-empty mappings were fed.
+ *
+ * Initialise with damon_va_gaps_init(), feed mappings in ascending address
+ * order with damon_va_gaps_add(), then call damon_va_gaps_finish().
+ */
+struct damon_va_gaps {
+	unsigned long start;
+	unsigned long end;
+	struct damon_addr_range gaps[2];
+	unsigned long nr_mappings;
+};
+
+#define DAMON_VA_NR_REGIONS	3
+
+void damon_va_gaps_init(struct damon_va_gaps *g);
+void damon_va_gaps_add(struct damon_va_gaps *g, unsigned long start,
+		       unsigned long end);
+int damon_va_gaps_finish(const struct damon_va_gaps *g,
+			 struct damon_addr_range *ranges);
+int damon_va_set_initial_regions(struct damon_target *t,
+				 const struct damon_addr_range *ranges,
+				 unsigned int nr_ranges,
+				 unsigned long min_nr_regions);
+
+/* dbgfs.c: the parsers of the debugfs files, exposed for the KUnit suite */
+int damon_dbgfs_parse_attrs(char *str, struct damon_attrs *attrs);
+int damon_dbgfs_parse_ids(char *str, unsigned long *ids, int max_ids);
+int damon_dbgfs_parse_record(char *str, unsigned int *len, char *path,
+			     size_t size);
+int damon_dbgfs_check_name(const char *name);
+
+#endif	/* _MM_DAMON_INTERNAL_H */
