@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAMON page table primitives shared by the address-space primitives.
+ *
+ * DAMON samples one address per region: it makes the page mapped there
+ * "old", waits a sampling interval, then asks whether the page is "young"
+ * again.  Reclaim (folio_referenced()) and idle page tracking read and clear
+ * the same accessed bits, so DAMON must neither hide an access from them nor
+ * lose one to them:
+ *
+ * - mkold clears the accessed bit of the PTE or PMD, and asks secondary MMUs
+ *   (e.g. KVM) to clear theirs.  If anything was young, the folio is marked
+ *   young (PG_young), which folio_referenced() reports as a reference, so
+ *   reclaim still sees the access DAMON consumed.  The folio is then marked
+ *   idle (PG_idle).
+ * - young is true if the accessed bit is set again, or if the folio is no
+ *   longer idle (someone else consumed the accessed bit and cleared PG_idle,
+ *   e.g. folio_referenced() or folio_mark_accessed()), or if a secondary MMU
+ *   reports an access.
+ *
+ * Only pages with a normal struct page are handled (vm_normal_folio() and
+ * vm_normal_folio_pmd()): special mappings such as PFN maps, the zero pages
+ * and device memory are never made old and never count as accessed.  Nor are
+ * hugetlb mappings: the walks below set no ->hugetlb_entry, so
+ * walk_page_range() skips hugetlb VMAs and DAMON reports their pages as never
+ * accessed.
+ *
+ * No TLB flush follows the clearing of an accessed bit.  The bit is only a
+ * hint: a CPU that still caches the old translation with the bit set does
+ * not write the bit again until the entry is evicted, so an access may be
+ * missed (the same trade-off ptep_clear_flush_young() makes on x86), but no
+ * translation becomes wrong.  For the same reason the single atomic update
+ * needs no lazy MMU section.
+ */
+
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/mmu_notifier.h>
+#include <linux/page_idle.h>
+#include <linux/pagewalk.h>
+
+#include "ops-common.h"
+
+/* Take a reference on @folio so that its flags can be updated. */
+static struct folio *damon_folio_get(struct folio *folio)
+{
+	if (!folio || !folio_try_get(folio))
+		return NULL;
+	return folio;
+}
+
+/*
+ * Record the result of clearing the accessed bits of @folio: keep a
+ * consumed access visible to reclaim, then mark the folio idle.
+ */
+static void damon_folio_mkold(struct folio *folio, bool young)
+{
+	if (young)
+		folio_set_young(folio);
+	folio_set_idle(folio);
+}
+
+/**
+ * damon_ptep_mkold() - make the page mapped by a PTE old.
+ * @pte:	the mapped PTE.
+ * @ptl:	the page table lock of @pte, held by the caller.
+ * @vma:	the VMA that maps @addr.
+ * @addr:	the address @pte maps.
+ *
+ * Clears the accessed bit of @pte and of the secondary MMUs for the page.
+ * If any was set, marks the folio young so that reclaim still counts the
+ * reference; always marks the folio idle.  Does nothing for a PTE that is
+ * not present or does not map a normal page.
+ *
+ * Context: Any context that holds @ptl.  Does not sleep.
+ */
+void damon_ptep_mkold(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr)
+{
+	pte_t entry = ptep_get(pte);
+	struct folio *folio;
+	bool young;
+
+	lockdep_assert_held(ptl);
+	if (!pte_present(entry))
+		return;
+	folio = damon_folio_get(vm_normal_folio(vma, addr, entry));
+	if (!folio)
+		return;
+	young = ptep_clear_young_notify(vma, addr, pte);
+	damon_folio_mkold(folio, young);
+	folio_put(folio);
+}
+
+/**
+ * damon_ptep_young() - test whether the page mapped by a PTE was accessed.
+ * @pte:	the mapped PTE.
+ * @ptl:	the page table lock of @pte, held by the caller.
+ * @vma:	the VMA that maps @addr.
+ * @addr:	the address @pte maps.
+ *
+ * Context: Any context that holds @ptl.  Does not sleep.
+ * Return: true if the accessed bit of @pte is set, the folio is not idle, or
+ * a secondary MMU reports an access; false otherwise, and for a PTE that is
+ * not present or does not map a normal page.
+ */
+bool damon_ptep_young(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr)
+{
+	pte_t entry = ptep_get(pte);
+	struct folio *folio;
+	bool young;
+
+	lockdep_assert_held(ptl);
+	if (!pte_present(entry))
+		return false;
+	folio = damon_folio_get(vm_normal_folio(vma, addr, entry));
+	if (!folio)
+		return false;
+	young = pte_young(entry) || !folio_test_idle(folio) ||
+		mmu_notifier_test_young(vma->vm_mm, addr);
+	folio_put(folio);
+	return young;
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/**
+ * damon_pmdp_mkold() - make the transparent huge page mapped by a PMD old.
+ * @pmd:	the PMD, mapping a transparent huge page.
+ * @ptl:	the lock of @pmd, held by the caller (pmd_trans_huge_lock()).
+ * @vma:	the VMA that maps @addr.
+ * @addr:	any address inside the huge page.
+ *
+ * The PMD counterpart of damon_ptep_mkold(), for the whole huge page.
+ *
+ * Context: Any context that holds @ptl.  Does not sleep.
+ */
+void damon_pmdp_mkold(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr)
+{
+	pmd_t entry = pmdp_get(pmd);
+	struct folio *folio;
+	bool young;
+
+	lockdep_assert_held(ptl);
+	addr &= HPAGE_PMD_MASK;
+	if (!pmd_trans_huge(entry))
+		return;
+	folio = damon_folio_get(vm_normal_folio_pmd(vma, addr, entry));
+	if (!folio)
+		return;
+	young = pmdp_clear_young_notify(vma, addr, pmd);
+	damon_folio_mkold(folio, young);
+	folio_put(folio);
+}
+
+/**
+ * damon_pmdp_young() - test whether a transparent huge page was accessed.
+ * @pmd:	the PMD, mapping a transparent huge page.
+ * @ptl:	the lock of @pmd, held by the caller (pmd_trans_huge_lock()).
+ * @vma:	the VMA that maps @addr.
+ * @addr:	the address to ask secondary MMUs about.
+ *
+ * Context: Any context that holds @ptl.  Does not sleep.
+ * Return: true if the accessed bit of @pmd is set, the folio is not idle, or
+ * a secondary MMU reports an access to @addr; false otherwise, and for a PMD
+ * that does not map a normal transparent huge page.
+ */
+bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr)
+{
+	pmd_t entry = pmdp_get(pmd);
+	struct folio *folio;
+	bool young;
+
+	lockdep_assert_held(ptl);
+	if (!pmd_trans_huge(entry))
+		return false;
+	folio = damon_folio_get(vm_normal_folio_pmd(vma, addr, entry));
+	if (!folio)
+		return false;
+	young = pmd_young(entry) || !folio_test_idle(folio) ||
+		mmu_notifier_test_young(vma->vm_mm, addr);
+	folio_put(folio);
+	return young;
+}
+#endif	/* CONFIG_TRANSPARENT_HUGEPAGE */
+
+/*
+ * Both walks cover one page, [addr, addr + PAGE_SIZE), so ->pmd_entry() is
+ * called at most once, with @addr the start of that page.  A PMD that maps a
+ * transparent huge page is handled under its lock, after
+ * pmd_trans_huge_lock() re-checked it; a PMD that is being migrated or maps
+ * device memory is ignored.  Otherwise the PTE is looked up under the page
+ * table lock, which fails harmlessly if the PMD changed meanwhile.  No PTE
+ * table is split or allocated.
+ */
+
+static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
+				 unsigned long next, struct mm_walk *walk)
+{
+	struct vm_area_struct *vma = walk->vma;
+	spinlock_t *ptl;	/* the PMD lock or the PTE table lock */
+	pte_t *pte;
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	ptl = pmd_trans_huge_lock(pmd, vma);
+	if (ptl) {
+		if (pmd_trans_huge(pmdp_get(pmd)))
+			damon_pmdp_mkold(pmd, ptl, vma, addr);
+		spin_unlock(ptl);
+		return 0;
+	}
+#endif
+	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	if (!pte)
+		return 0;
+	damon_ptep_mkold(pte, ptl, vma, addr);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+static const struct mm_walk_ops damon_mkold_ops = {
+	.pmd_entry	= damon_mkold_pmd_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+/**
+ * damon_va_mkold() - make the page mapped at a user address old.
+ * @mm:		the address space.
+ * @addr:	the address.
+ *
+ * Does nothing if @addr is not mapped, or is mapped by a hugetlb page or a
+ * page without a normal struct page.
+ *
+ * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
+ */
+void damon_va_mkold(struct mm_struct *mm, unsigned long addr)
+{
+	addr &= PAGE_MASK;
+	mmap_assert_locked(mm);
+	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_mkold_ops, NULL);
+}
+
+/* The result of damon_va_young()'s walk. */
+struct damon_young_walk {
+	unsigned long folio_sz;
+	bool young;
+};
+
+static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
+				 unsigned long next, struct mm_walk *walk)
+{
+	struct damon_young_walk *res = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	spinlock_t *ptl;	/* the PMD lock or the PTE table lock */
+	pte_t *pte;
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	ptl = pmd_trans_huge_lock(pmd, vma);
+	if (ptl) {
+		if (pmd_trans_huge(pmdp_get(pmd))) {
+			res->young = damon_pmdp_young(pmd, ptl, vma, addr);
+			res->folio_sz = HPAGE_PMD_SIZE;
+		}
+		spin_unlock(ptl);
+		return 0;
+	}
+#endif
+	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	if (!pte)
+		return 0;
+	res->young = damon_ptep_young(pte, ptl, vma, addr);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+static const struct mm_walk_ops damon_young_ops = {
+	.pmd_entry	= damon_young_pmd_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+/**
+ * damon_va_young() - test whether the page at a user address was accessed.
+ * @mm:		the address space.
+ * @addr:	the address.
+ * @folio_sz:	set to the size of the page table mapping found at @addr:
+ *		HPAGE_PMD_SIZE for a PMD-mapped transparent huge page,
+ *		PAGE_SIZE otherwise (also when nothing is mapped).  Every
+ *		address in the same naturally aligned block of that size has
+ *		the same answer.
+ *
+ * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
+ * Return: true if the page was accessed since damon_va_mkold() made it old;
+ * false if not, or if @addr is not mapped by a normal page.
+ */
+bool damon_va_young(struct mm_struct *mm, unsigned long addr,
+		    unsigned long *folio_sz)
+{
+	struct damon_young_walk res = {
+		.folio_sz = PAGE_SIZE,
+		.young = false,
+	};
+
+	addr &= PAGE_MASK;
+	mmap_assert_locked(mm);
+	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_young_ops, &res);
+	*folio_sz = res.folio_sz;
+	return res.young;
+}

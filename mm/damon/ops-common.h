@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page table work shared by DAMON's address-space primitives: clearing and
+ * testing the accessed state of the page mapped at one address.
+ */
+
+#ifndef _MM_DAMON_OPS_COMMON_H
+#define _MM_DAMON_OPS_COMMON_H
+
+#include <linux/mm_types.h>
+#include <linux/spinlock.h>
+
+void damon_ptep_mkold(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr);
+bool damon_ptep_young(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr);
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+void damon_pmdp_mkold(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr);
+bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
+		      unsigned long addr);
+#endif
+
+void damon_va_mkold(struct mm_struct *mm, unsigned long addr);
+bool damon_va_young(struct mm_struct *mm, unsigned long addr,
+		    unsigned long *folio_sz);
+
+#endif	/* _MM_DAMON_OPS_COMMON_H */

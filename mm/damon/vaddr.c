@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAMON primitives for the virtual address spaces of processes.
+ *
+ * A target is a process, named by its struct pid.  Every use looks up the
+ * task and its mm again and drops both afterwards, so DAMON never pins a
+ * process's memory; a target whose mm is gone is skipped.
+ *
+ * The three regions
+ * -----------------
+ * A process maps only a small part of its address space, and the unmapped
+ * part is neither worth sampling nor cheap to sample.  Following every VMA
+ * would cost one region per VMA, however cold.  The layout of nearly every
+ * process has two huge holes, though: one between the heap and the mmap
+ * area, one between the mmap area and the stack.  The primitives therefore
+ * cover the mappings with three regions, cut at the two largest gaps between
+ * VMAs, and leave the smaller holes inside the regions to the adaptive
+ * regions adjustment, which finds them never accessed:
+ *
+ *   VMAs:     [text][data][heap]          [lib][lib] [anon]      [stack]
+ *   regions:  |<--- first ---->|          |<--- second -->|      |<3rd>|
+ *   gaps:                       <-largest>                 <2nd->
+ *                               heap..mmap                mmap..stack
+ *
+ * The computation is a pure function over the mappings fed in address order
+ * (struct damon_va_gaps), so that KUnit tests it on synthetic layouts.  The
+ * regions cover every mapped byte: the span is aligned outwards and the gaps
+ * inwards to DAMON_MIN_REGION, and a gap that alignment leaves empty does not
+ * count.  Of two gaps of equal size the lower one is taken.
+ *
+ * With fewer than two gaps, i.e. fewer than three separated clusters of
+ * mappings, the target is still monitored: one region per cluster.  Only a
+ * process with no mapping at all gets no region.
+ *
+ * The regions are recomputed every regions update interval and the
+ * existing regions fitted to them (damon_fit_regions()), which keeps the
+ * access counts of the regions that still exist.
+ *
+ * Sampling
+ * --------
+ * Each region has one sampling address.  Arming a region picks a new random
+ * address in it and makes the page there old (see ops-common.c); one
+ * sampling interval later the page is checked for being young again.
+ */
+
+#define pr_fmt(fmt) "damon-va: " fmt
+
+#include <linux/damon.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+
+#include "internal.h"
+#include "ops-common.h"
+
+/* Get the mm of @t's process, or NULL; mmput() it after use. */
+static struct mm_struct *damon_va_get_mm(struct damon_target *t)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+
+	task = get_pid_task(t->pid, PIDTYPE_PID);
+	if (!task)
+		return NULL;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	return mm;
+}
+
+/* Whether @task is a user process that still has an address space. */
+static bool damon_va_task_has_mm(struct task_struct *task)
+{
+	bool has_mm;
+
+	task_lock(task);
+	has_mm = task->mm && !(task->flags & PF_KTHREAD);
+	task_unlock(task);
+	return has_mm;
+}
+
+/**
+ * damon_va_new_target() - make a target of a process.
+ * @pid_nr:	the PID number of the process, in the caller's PID namespace.
+ * @tp:		set to the new target on success.
+ *
+ * The new target has @pid_nr as its id and holds a reference on the
+ * process's struct pid, which damon_destroy_target() puts.  It belongs to no
+ * context yet.
+ *
+ * Context: Process context, may sleep (allocates).
+ * Return:
+ * * 0		- success.
+ * * -EINVAL	- no process has @pid_nr, the process has exited, or it is a
+ *   kernel thread.
+ * * -ENOMEM	- out of memory.
+ */
+int damon_va_new_target(unsigned long pid_nr, struct damon_target **tp)
+{
+	struct task_struct *task;
+	struct damon_target *t;
+	struct pid *pid;
+	bool has_mm;
+	int err;
+
+	if (!pid_nr || pid_nr > PID_MAX_LIMIT)
+		return -EINVAL;
+	pid = find_get_pid(pid_nr);
+	if (!pid)
+		return -EINVAL;
+
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task) {
+		err = -EINVAL;
+		goto out_put_pid;
+	}
+	has_mm = damon_va_task_has_mm(task);
+	put_task_struct(task);
+	if (!has_mm) {
+		err = -EINVAL;
+		goto out_put_pid;
+	}
+
+	t = damon_new_target(pid_nr);
+	if (!t) {
+		err = -ENOMEM;
+		goto out_put_pid;
+	}
+	t->pid = pid;
+	*tp = t;
+	return 0;
+
+out_put_pid:
+	put_pid(pid);
+	return err;
+}
+
+static unsigned long damon_va_range_sz(const struct damon_addr_range *ar)
+{
+	return ar->end - ar->start;
+}
+
+/**
+ * damon_va_gaps_init() - start a three-regions computation.
+ * @g:	the accumulator.
+ *
+ * Context: Any context.
+ */
+void damon_va_gaps_init(struct damon_va_gaps *g)
+{
+	*g = (struct damon_va_gaps){};
+}
+
+/* Remember the gap [@start, @end) if it is one of the two largest yet. */
+static void damon_va_gaps_insert(struct damon_va_gaps *g, unsigned long start,
+				 unsigned long end)
+{
+	struct damon_addr_range gap = { .start = start, .end = end };
+	unsigned long sz = end - start;
+
+	if (sz > damon_va_range_sz(&g->gaps[0])) {
+		g->gaps[1] = g->gaps[0];
+		g->gaps[0] = gap;
+	} else if (sz > damon_va_range_sz(&g->gaps[1])) {
+		g->gaps[1] = gap;
+	}
+}
+
+/**
+ * damon_va_gaps_add() - feed one mapping to a three-regions computation.
+ * @g:		the accumulator.
+ * @start:	the start of the mapping.
+ * @end:	the end of the mapping, exclusive.
+ *
+ * Mappings must be fed in ascending address order and must not overlap;
+ * an empty mapping is ignored.  The gap between the previous mapping and
+ * this one, shrunk to DAMON_MIN_REGION boundaries, competes for the two
+ * largest; a strictly larger gap is needed to displace a recorded one.  A
+ * mapping out of order only widens the span.
+ *
+ * Context: Any context.
+ */
+void damon_va_gaps_add(struct damon_va_gaps *g, unsigned long start,
+		       unsigned long end)
+{
+	unsigned long gap_end;
+
+	if (start >= end)
+		return;
+
+	if (!g->nr_mappings) {
+		g->start = ALIGN_DOWN(start, DAMON_MIN_REGION);
+		g->end = ALIGN(end, DAMON_MIN_REGION);
+		g->nr_mappings = 1;
+		return;
+	}
+
+	/* @g->end is aligned up already: the gap is [@g->end, @gap_end). */
+	gap_end = ALIGN_DOWN(start, DAMON_MIN_REGION);
+	if (gap_end > g->end)
+		damon_va_gaps_insert(g, g->end, gap_end);
+	g->start = min(g->start, ALIGN_DOWN(start, DAMON_MIN_REGION));
+	g->end = max(g->end, ALIGN(end, DAMON_MIN_REGION));
+	g->nr_mappings++;
+}
+
+/**
+ * damon_va_gaps_finish() - compute the regions of a three-regions computation.
+ * @g:		the accumulator, fed with every mapping.
+ * @ranges:	an array of DAMON_VA_NR_REGIONS ranges, filled in address order.
+ *
+ * The span of the mappings is cut at the two largest gaps into three
+ * ranges.  With only one gap the span is cut in two, and with none it is
+ * one range.  Every boundary is aligned to DAMON_MIN_REGION and every range
+ * is non-empty.  For example, mappings 10-20, 20-25, 200-210, 210-220,
+ * 300-305 and 307-330 (in pages) give 10-25, 200-220 and 300-330.
+ *
+ * Context: Any context.
+ * Return: the number of ranges filled, 1 to DAMON_VA_NR_REGIONS, or -EINVAL
+ * if no mapping was fed.
+ */
+int damon_va_gaps_finish(const struct damon_va_gaps *g,
+			 struct damon_addr_range *ranges)
+{
+	struct damon_addr_range gaps[2];
+	unsigned int nr_gaps = 0, i;
+	unsigned long start;
+
+	if (!g->nr_mappings)
+		return -EINVAL;
+
+	for (i = 0; i < ARRAY_SIZE(g->gaps); i++) {
+		if (damon_va_range_sz(&g->gaps[i]))
+			gaps[nr_gaps++] = g->gaps[i];
+	}
+	if (nr_gaps == 2 && gaps[1].start < gaps[0].start)
+		swap(gaps[0], gaps[1]);
+
+	start = g->start;
+	for (i = 0; i < nr_gaps; i++) {
+		ranges[i].start = start;
+		ranges[i].end = gaps[i].start;
+		start = gaps[i].end;
+	}
+	ranges[nr_gaps].start = start;
+	ranges[nr_gaps].end = g->end;
+	return nr_gaps + 1;
+}
+
+/* Feed every VMA of @mm to @g. */
+static void damon_va_gaps_add_vmas(struct damon_va_gaps *g,
+				   struct mm_struct *mm)
+{
+	VMA_ITERATOR(vmi, mm, 0);
+	struct vm_area_struct *vma;
+
+	mmap_assert_locked(mm);
+	for_each_vma(vmi, vma)
+		damon_va_gaps_add(g, vma->vm_start, vma->vm_end);
+}
+
+/*
+ * Compute the three regions of @t's address space into @ranges, an array
+ * of DAMON_VA_NR_REGIONS.  Returns the number of ranges, or -ESRCH if the
+ * process has no mm any more, or -EINVAL if it maps nothing.
+ */
+static int damon_va_three_regions(struct damon_target *t,
+				  struct damon_addr_range *ranges)
+{
+	struct damon_va_gaps g;
+	struct mm_struct *mm;
+
+	mm = damon_va_get_mm(t);
+	if (!mm)
+		return -ESRCH;
+
+	damon_va_gaps_init(&g);
+	mmap_read_lock(mm);
+	damon_va_gaps_add_vmas(&g, mm);
+	mmap_read_unlock(mm);
+	mmput(mm);
+
+	return damon_va_gaps_finish(&g, ranges);
+}
+
+/**
+ * damon_va_set_initial_regions() - give a target its first regions.
+ * @t:			the target, which must have no region.
+ * @ranges:		the ranges to monitor, sorted, not overlapping,
+ *			non-empty and aligned to DAMON_MIN_REGION.
+ * @nr_ranges:		the number of @ranges.
+ * @min_nr_regions:	the number of regions to aim at.
+ *
+ * Adds one region per range and splits each evenly
+ * (damon_split_region_evenly()) into pieces of about the total size divided
+ * by @min_nr_regions, but no smaller than DAMON_MIN_REGION.  Each range is
+ * cut into its size divided by that piece size, rounded up, so the target
+ * gets at least @min_nr_regions regions (at most @nr_ranges more) unless
+ * the ranges hold fewer than @min_nr_regions minimal regions, in which case
+ * every region is minimal.
+ *
+ * Context: Process context, may sleep (allocates).
+ * Return:
+ * * 0		- success.
+ * * -EINVAL	- @t already has regions, @nr_ranges or @min_nr_regions is
+ *		  0, or @ranges are not as described above.
+ * * -ENOMEM	- out of memory; @t is left without regions.
+ */
+int damon_va_set_initial_regions(struct damon_target *t,
+				 const struct damon_addr_range *ranges,
+				 unsigned int nr_ranges,
+				 unsigned long min_nr_regions)
+{
+	struct damon_region *r, *next;
+	unsigned long total = 0, piece, nr_pieces;
+	unsigned int i;
+	int err;
+
+	if (damon_nr_regions(t) || !nr_ranges || !min_nr_regions)
+		return -EINVAL;
+	for (i = 0; i < nr_ranges; i++) {
+		if (ranges[i].start >= ranges[i].end ||
+		    !IS_ALIGNED(ranges[i].start, DAMON_MIN_REGION) ||
+		    !IS_ALIGNED(ranges[i].end, DAMON_MIN_REGION) ||
+		    (i && ranges[i].start < ranges[i - 1].end))
+			return -EINVAL;
+		total += damon_va_range_sz(&ranges[i]);
+	}
+	piece = max_t(unsigned long, total / min_nr_regions, DAMON_MIN_REGION);
+
+	for (i = 0; i < nr_ranges; i++) {
+		r = damon_new_region(ranges[i].start, ranges[i].end);
+		if (!r) {
+			err = -ENOMEM;
+			goto out_destroy_regions;
+		}
+		damon_add_region(r, t);
+
+		/* A piece is never below DAMON_MIN_REGION: sizes are aligned. */
+		nr_pieces = DIV_ROUND_UP(damon_va_range_sz(&ranges[i]), piece);
+		nr_pieces = min_t(unsigned long, nr_pieces, UINT_MAX);
+		err = damon_split_region_evenly(t, r, nr_pieces);
+		if (err)
+			goto out_destroy_regions;
+	}
+	return 0;
+
+out_destroy_regions:
+	damon_for_each_region_safe(r, next, t)
+		damon_destroy_region(r, t);
+	return err;
+}
+
+/* Build the initial regions of @t; on failure @t is left without any. */
+static void damon_va_init_target(struct damon_ctx *ctx, struct damon_target *t)
+{
+	struct damon_addr_range ranges[DAMON_VA_NR_REGIONS];
+	int nr_ranges, err;
+
+	nr_ranges = damon_va_three_regions(t, ranges);
+	if (nr_ranges < 0) {
+		pr_debug("target %lu: no regions to monitor (%d)\n", t->id,
+			 nr_ranges);
+		return;
+	}
+	err = damon_va_set_initial_regions(t, ranges, nr_ranges,
+					   ctx->attrs.min_nr_regions);
+	if (err)
+		pr_debug("target %lu: cannot set initial regions (%d)\n",
+			 t->id, err);
+}
+
+/* ->init(): give every target without regions its initial regions. */
+static void damon_va_init(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	list_for_each_entry(t, &ctx->targets, list) {
+		/* A user may have given the target regions of its own. */
+		if (list_empty(&t->regions_list))
+			damon_va_init_target(ctx, t);
+	}
+}
+
+/*
+ * ->update(): fit every target's regions to its current three regions.  A
+ * target still without regions (it mapped nothing at ->init() time) gets
+ * its initial regions now.
+ */
+static void damon_va_update(struct damon_ctx *ctx)
+{
+	struct damon_addr_range ranges[DAMON_VA_NR_REGIONS];
+	struct damon_target *t;
+	int nr_ranges, err;
+
+	damon_for_each_target(t, ctx) {
+		if (!damon_nr_regions(t)) {
+			damon_va_init_target(ctx, t);
+			continue;
+		}
+		nr_ranges = damon_va_three_regions(t, ranges);
+		if (nr_ranges < 0)
+			continue;
+		err = damon_fit_regions(t, ranges, nr_ranges);
+		if (err)
+			pr_debug("target %lu: cannot fit regions (%d)\n", t->id,
+				 err);
+	}
+}
+
+/* Choose a new sampling address for @r and make the page there old. */
+static void damon_va_arm(struct mm_struct *mm, struct damon_region *r)
+{
+	r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
+	damon_va_mkold(mm, r->sampling_addr);
+}
+
+/*
+ * The last page whose accessed state a pass of ->check_accesses() read from
+ * the page table.  Regions may share a page table mapping (several small
+ * regions inside one THP): a region whose sampling address falls in the
+ * same mapping reuses the result, which must be read before the arming of
+ * the previous region made that mapping old again.  It lives on the stack of
+ * one pass over one target, so it is never shared between contexts and
+ * never outlives the mmap read lock under which it was read.
+ */
+struct damon_va_last_check {
+	unsigned long addr;	/* the mapping's start, aligned to @sz */
+	unsigned long sz;	/* the mapping's size, 0 if none checked */
+	bool young;
+};
+
+static bool damon_va_young_cached(struct mm_struct *mm, unsigned long addr,
+				  struct damon_va_last_check *last)
+{
+	if (last->sz && ALIGN_DOWN(addr, last->sz) == last->addr)
+		return last->young;
+
+	last->young = damon_va_young(mm, addr, &last->sz);
+	last->addr = ALIGN_DOWN(addr, last->sz);
+	return last->young;
+}
+
+static bool damon_va_armed(const struct damon_region *r)
+{
+	return r->sampling_addr >= r->ar.start && r->sampling_addr < r->ar.end;
+}
+
+/*
+ * One pass over the regions of @t under one mmap read lock: when @count is
+ * set, add one to the count of every armed region whose sampling address
+ * was accessed; then arm every region again.  A target whose process or
+ * address space has gone is skipped.
+ */
+static void damon_va_sample_target(struct damon_target *t, bool count)
+{
+	struct damon_va_last_check last = {};
+	struct mm_struct *mm = damon_va_get_mm(t);
+	struct damon_region *r;
+
+	if (!mm)
+		return;
+
+	mmap_read_lock(mm);
+	list_for_each_entry(r, &t->regions_list, list) {
+		if (count && damon_va_armed(r) &&
+		    damon_va_young_cached(mm, r->sampling_addr, &last))
+			r->nr_accesses++;
+		damon_va_arm(mm, r);
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+}
+
+/* ->prepare_access_checks(): arm every region of every target. */
+static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	list_for_each_entry(t, &ctx->targets, list)
+		damon_va_sample_target(t, false);
+}
+
+/*
+ * ->check_accesses(): count the accesses of every target and arm again.
+ * Returns the largest count in the context, including the regions of
+ * targets whose process has gone.
+ */
+static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
+{
+	unsigned int max_nr_accesses = 0;
+	struct damon_target *t;
+	struct damon_region *r;
+
+	list_for_each_entry(t, &ctx->targets, list) {
+		damon_va_sample_target(t, true);
+		list_for_each_entry(r, &t->regions_list, list)
+			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
+	}
+	return max_nr_accesses;
+}
+
+/* ->target_valid(): the process still exists and has its address space. */
+static bool damon_va_target_valid(struct damon_target *t)
+{
+	struct task_struct *task;
+	bool valid;
+
+	task = get_pid_task(t->pid, PIDTYPE_PID);
+	if (!task)
+		return false;
+	valid = damon_va_task_has_mm(task);
+	put_task_struct(task);
+	return valid;
+}
+
+/**
+ * damon_va_set_primitives() - make a context monitor virtual address spaces.
+ * @ctx:	the context, whose kdamond must not be running.
+ *
+ * Installs the virtual address primitives.  The targets of @ctx must come
+ * from damon_va_new_target().  ->reset_aggregated is not needed, and
+ * neither is ->cleanup: the primitives keep no state outside the targets,
+ * and the end of a run destroys the targets, which puts their pids.
+ *
+ * Context: Any context.
+ */
+void damon_va_set_primitives(struct damon_ctx *ctx)
+{
+	ctx->primitive = (struct damon_primitive){
+		.init			= damon_va_init,
+		.update			= damon_va_update,
+		.prepare_access_checks	= damon_va_prepare_access_checks,
+		.check_accesses		= damon_va_check_accesses,
+		.reset_aggregated	= NULL,
+		.target_valid		= damon_va_target_valid,
+		.cleanup		= NULL,
+	};
+}
