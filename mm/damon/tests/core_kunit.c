@@ -10,7 +10,9 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/pid.h>
+#include <linux/math64.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/sizes.h>
 
 #include "../internal.h"
@@ -478,6 +480,72 @@ static void damon_kdamond_accuracy_hot_16m_of_1g(struct kunit *test)
 			      DAMON_ACC_NR_JUDGED);
 }
 
+/*
+ * Not a test but a figure: the kdamond's own CPU time per wall-clock second
+ * with 1000 regions sampled every 5 ms through the fake primitive, which
+ * costs next to nothing, so the figure is the core's overhead alone.
+ * Printed, never asserted (timings in a VM are noisy); marked slow so that
+ * kunit.filter=speed>slow leaves it out.
+ */
+static int damon_bench_after_sampling(struct damon_ctx *ctx)
+{
+	unsigned long *nr_samples = ctx->callback.private;
+
+	(*nr_samples)++;
+	return 0;
+}
+
+static void damon_kdamond_cpu_1000_regions(struct kunit *test)
+{
+	const struct damon_attrs attrs = {
+		.sample_interval = 5000,
+		.aggr_interval = 100000,
+		.regions_update_interval = USEC_PER_SEC,
+		.min_nr_regions = 1000,
+		.max_nr_regions = 1000,
+	};
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	u64 cpu_ns, wall_ns, start_cpu, start_wall;
+	unsigned long nr_samples = 0;
+	struct task_struct *kdamond;
+	struct damon_target *t;
+
+	damon_skip_if_busy(test);
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	ctx->primitive.init = damon_acc_init;
+	ctx->primitive.prepare_access_checks = damon_acc_prepare;
+	ctx->primitive.check_accesses = damon_acc_check;
+	ctx->callback.after_sampling = damon_bench_after_sampling;
+	ctx->callback.private = &nr_samples;
+	t = damon_test_add_target(test, ctx, 1, 0, DAMON_ACC_SPACE);
+
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1), 0);
+	mutex_lock(&ctx->lock);
+	kdamond = ctx->kdamond;
+	if (kdamond)
+		get_task_struct(kdamond);
+	mutex_unlock(&ctx->lock);
+	KUNIT_ASSERT_NOT_NULL(test, kdamond);
+
+	/* Let it build its regions, then measure two seconds. */
+	msleep(200);
+	start_cpu = READ_ONCE(kdamond->se.sum_exec_runtime);
+	start_wall = ktime_get_ns();
+	msleep(2000);
+	cpu_ns = READ_ONCE(kdamond->se.sum_exec_runtime) - start_cpu;
+	wall_ns = ktime_get_ns() - start_wall;
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 1000U);
+	damon_stop(&ctx, 1);
+	put_task_struct(kdamond);
+
+	kunit_info(test, "kdamond CPU at 1000 regions, 5 ms sampling: %llu us per second (%llu.%02llu%% of a CPU), %lu samples in %llu ms\n",
+		   div64_u64(cpu_ns * USEC_PER_SEC, wall_ns),
+		   div64_u64(cpu_ns * 100, wall_ns),
+		   div64_u64(cpu_ns * 10000, wall_ns) % 100,
+		   nr_samples, div64_u64(wall_ns, NSEC_PER_MSEC));
+	KUNIT_EXPECT_GT(test, nr_samples, 0UL);
+}
+
 static struct kunit_case damon_core_test_cases[] = {
 	KUNIT_CASE(damon_new_ctx_defaults),
 	KUNIT_CASE(damon_new_target_add_destroy),
@@ -490,6 +558,7 @@ static struct kunit_case damon_core_test_cases[] = {
 	KUNIT_CASE(damon_stop_not_running),
 	KUNIT_CASE(damon_stop_long_sampling_latency),
 	KUNIT_CASE(damon_kdamond_accuracy_hot_16m_of_1g),
+	KUNIT_CASE_SLOW(damon_kdamond_cpu_1000_regions),
 	{}
 };
 
