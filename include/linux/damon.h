@@ -180,7 +180,7 @@ struct damon_ctx {
 	struct damon_callback callback;
 	struct list_head targets;
 
-	struct mutex lock;
+	struct mutex lock;		/* guards @kdamond and the stop request */
 	struct task_struct *kdamond;	/* protected by @lock */
 /* private: */
 	bool kdamond_stop;		/* WRITE_ONCE under @lock, READ_ONCE */
