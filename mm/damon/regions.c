@@ -45,6 +45,7 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 
 #include "internal.h"
 
@@ -173,6 +174,7 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 		piece->nr_accesses = r->nr_accesses;
 		piece->sampling_addr = r->sampling_addr;
 		damon_add_region(piece, &pieces);
+		cond_resched();
 	}
 	if (nr_pieces == 1)
 		return 0;

@@ -421,8 +421,8 @@ static void damon_va_arm(struct mm_struct *mm, struct damon_region *r)
  * The last page whose accessed state a pass of ->check_accesses() read from
  * the page table.  Regions may share a page table mapping (several small
  * regions inside one THP): a region whose sampling address falls in the
- * same mapping reuses the result, which must be read before the arming of
- * the previous region made that mapping old again.  It lives on the stack of
+ * same mapping as the region before it reuses the result instead of walking
+ * the page table again.  It lives on the stack of
  * one pass over one target, so it is never shared between contexts and
  * never outlives the mmap read lock under which it was read.
  */
@@ -449,32 +449,57 @@ static bool damon_va_armed(const struct damon_region *r)
 }
 
 /*
- * One pass over the regions of @t under one mmap read lock: when @count is
- * set, add one to the count of every armed region whose sampling address
- * was accessed; then arm every region again.  A target whose process or
- * address space has gone is skipped.
+ * One pass over the regions of @t under one mmap read lock.  When @count is
+ * set, first add one to the count of every armed region whose sampling
+ * address was accessed; then arm the regions again (all of them when
+ * @count is set, only the unarmed ones otherwise).  Checking every region
+ * before arming any matters: arming a region clears the accessed bit of a
+ * page table entry that the next region, sharing a huge page with it, has
+ * yet to read.
+ *
+ * The lock is only tried: a kdamond queued behind a writer that is stuck
+ * (on a fault of a FUSE mapping, say) could not be stopped.  A target
+ * skipped this way keeps its armed addresses, so the next pass sees the
+ * accesses of both intervals.  A target whose process or address space has
+ * gone is skipped too.  Returns the largest count of @t's regions.
  */
-static void damon_va_sample_target(struct damon_target *t, bool count)
+static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
 {
 	struct damon_va_last_check last = {};
-	struct mm_struct *mm = damon_va_get_mm(t);
+	unsigned int max_nr_accesses = 0;
+	struct mm_struct *mm;
 	struct damon_region *r;
 
-	if (!mm)
-		return;
+	mm = damon_va_get_mm(t);
+	if (mm && !mmap_read_trylock(mm)) {
+		mmput(mm);
+		mm = NULL;
+	}
 
-	mmap_read_lock(mm);
 	list_for_each_entry(r, &t->regions_list, list) {
-		if (count && damon_va_armed(r) &&
+		if (mm && count && damon_va_armed(r) &&
 		    damon_va_young_cached(mm, r->sampling_addr, &last))
 			r->nr_accesses++;
-		damon_va_arm(mm, r);
+		max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
+	}
+	if (!mm)
+		return max_nr_accesses;
+
+	list_for_each_entry(r, &t->regions_list, list) {
+		if (count || !damon_va_armed(r))
+			damon_va_arm(mm, r);
+		cond_resched();
 	}
 	mmap_read_unlock(mm);
 	mmput(mm);
+	return max_nr_accesses;
 }
 
-/* ->prepare_access_checks(): arm every region of every target. */
+/*
+ * ->prepare_access_checks(): arm the regions that are not armed, after
+ * ->init() or after an aggregation or an update changed the regions.  The
+ * others were armed by the last ->check_accesses() and keep their address.
+ */
 static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
@@ -492,13 +517,10 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 {
 	unsigned int max_nr_accesses = 0;
 	struct damon_target *t;
-	struct damon_region *r;
 
-	list_for_each_entry(t, &ctx->targets, list) {
-		damon_va_sample_target(t, true);
-		list_for_each_entry(r, &t->regions_list, list)
-			max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
-	}
+	list_for_each_entry(t, &ctx->targets, list)
+		max_nr_accesses = max(max_nr_accesses,
+				      damon_va_sample_target(t, true));
 	return max_nr_accesses;
 }
 
