@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
 	linux-source-6.12 qemu-system-x86 busybox-static
 	build-essential flex bison bc libelf-dev libssl-dev cpio kmod
-	python3 linux-perf sparse shellcheck rsync
+	python3 linux-perf sparse shellcheck rsync libpng-dev
 )
 
 missing=()
