@@ -125,11 +125,23 @@ fi
 for t in "$HARNESS"/tests/*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
-	if bash "$t" > "$out/host-$name.log" 2>&1; then
-		pass "host $name"
-	else
+	bash "$t" > "$out/host-$name.log" 2>&1
+	rc=$?
+	# A host test that counts its own cases ends with "N passed, N failed".
+	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/host-$name.log" | tail -n 1)
+	if [ -n "$counts" ]; then
+		hp=${counts%% passed*}
+		hf=${counts#*passed, }
+		hf=${hf%% failed*}
+		passed=$((passed + hp))
+		failed=$((failed + hf))
+		echo "host $name: $counts"
+	fi
+	if [ $rc -ne 0 ]; then
 		tail -n 20 "$out/host-$name.log"
 		fail "host $name: see $out/host-$name.log"
+	elif [ -z "$counts" ]; then
+		pass "host $name"
 	fi
 done
 
