@@ -19,11 +19,15 @@
  *    the setters check under that lock; while it runs, the kdamond owns
  *    the targets and their regions and touches them without a lock.
  *
- * A kdamond that exits, whether asked to or not, sets &damon_ctx->kdamond
- * to NULL under the context's lock, then drops nr_running_ctxs and
- * completes &damon_ctx->kdamond_done under damon_lock.  That completion is
- * its last access to the context, so waiting for it makes freeing the
- * context safe.
+ * A kdamond that exits, whether asked to or not, does so in one step under
+ * damon_lock and then the context's lock (the order damon_start() takes
+ * them in): it destroys the targets, sets &damon_ctx->kdamond to NULL and
+ * drops nr_running_ctxs, and, still under damon_lock, completes
+ * &damon_ctx->kdamond_done.  Whoever sees ->kdamond NULL therefore also
+ * sees the context counted out once it takes damon_lock, and no
+ * damon_start() can find the group still running after a damon_stop()
+ * found it stopped.  The completion is the kdamond's last access to the
+ * context, so waiting for it makes freeing the context safe.
  */
 
 #define pr_fmt(fmt) "damon: " fmt
@@ -53,10 +57,25 @@
 #define DAMON_MIN_NR_REGIONS_LIMIT	3
 
 /*
+ * The most regions a context may ask for: 2^20 regions of 48 bytes are 48 MiB
+ * of metadata and a million page table walks per sampling interval, well past
+ * any useful setting, and the limit keeps region counts far from overflowing
+ * an unsigned int even after a regions update adds a few.
+ */
+#define DAMON_MAX_NR_REGIONS_LIMIT	(1024UL * 1024)
+
+/*
  * kdamond lets its sampling sleep end up to 1/64 of the interval late
  * (78 us of 5 ms), so that the timer may be batched with others.
  */
 #define DAMON_SLEEP_SLACK_SHIFT		6
+
+/*
+ * The longest kdamond sleeps without looking at its stop request, whatever
+ * the sampling interval.  damon_stop() wakes it anyway; this bounds the
+ * wait of damon_stop() even if that wake-up were taken by another sleep.
+ */
+#define DAMON_MAX_SLEEP_NS		(100 * NSEC_PER_MSEC)
 
 static DEFINE_MUTEX(damon_lock);
 static int nr_running_ctxs;	/* protected by damon_lock */
@@ -264,8 +283,9 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
  *
  * A valid set has a sampling interval above zero, aggregation and regions
  * update intervals not shorter than the sampling interval, intervals that
- * fit in a ktime_t once converted to nanoseconds, and
- * 3 <= min_nr_regions <= max_nr_regions.
+ * fit in a ktime_t once converted to nanoseconds, at most UINT_MAX samples
+ * per aggregation (so that &damon_region->nr_accesses cannot wrap), and
+ * 3 <= min_nr_regions <= max_nr_regions <= 2^20.
  *
  * Context: Any context.
  * Return: 0 if @attrs is valid, -EINVAL otherwise.
@@ -281,8 +301,11 @@ int damon_validate_attrs(const struct damon_attrs *attrs)
 	if (attrs->sample_interval > max_us || attrs->aggr_interval > max_us ||
 	    attrs->regions_update_interval > max_us)
 		return -EINVAL;
+	if (attrs->aggr_interval / attrs->sample_interval > UINT_MAX)
+		return -EINVAL;
 	if (attrs->min_nr_regions < DAMON_MIN_NR_REGIONS_LIMIT ||
-	    attrs->min_nr_regions > attrs->max_nr_regions)
+	    attrs->min_nr_regions > attrs->max_nr_regions ||
+	    attrs->max_nr_regions > DAMON_MAX_NR_REGIONS_LIMIT)
 		return -EINVAL;
 	return 0;
 }
@@ -401,23 +424,33 @@ static bool kdamond_need_stop(struct damon_ctx *ctx)
 }
 
 /*
- * Sleep for @ns nanoseconds, or until damon_stop() wakes us.  The state is
- * set before the stop request is read, so a request made after the read
- * finds us sleeping and its wake-up ends the sleep: none is lost.  The
- * sleep is interruptible so that an idle kdamond does not count as load.
+ * Sleep for @ns nanoseconds, or until damon_stop() asks us to stop.  The
+ * state is set before the stop request is read, so a request made after
+ * the read finds us sleeping and its wake-up ends the sleep: none is lost.
+ * The sleep is cut into slices of at most %DAMON_MAX_SLEEP_NS towards one
+ * deadline, and the request is read again before each slice, so a stop
+ * never waits longer than that for the sleep to end.  An early wake-up
+ * that is not a stop does not shorten the sample.  The sleep is
+ * interruptible so that an idle kdamond does not count as load.
  */
 static void kdamond_sleep(struct damon_ctx *ctx, u64 ns)
 {
-	ktime_t expires = ns_to_ktime(ns);
+	u64 slack = min_t(u64, ns, DAMON_MAX_SLEEP_NS) >> DAMON_SLEEP_SLACK_SHIFT;
+	ktime_t deadline = ktime_add_ns(ktime_get(), ns);
+	ktime_t now, expires;
 
-	set_current_state(TASK_INTERRUPTIBLE);
-	/* Pairs with the WRITE_ONCE() in damon_stop_ctx(). */
-	if (READ_ONCE(ctx->kdamond_stop)) {
-		__set_current_state(TASK_RUNNING);
-		return;
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		now = ktime_get();
+		/* Pairs with the WRITE_ONCE() in damon_stop_ctx(). */
+		if (READ_ONCE(ctx->kdamond_stop) || !ktime_before(now, deadline))
+			break;
+		expires = ktime_add_ns(now, DAMON_MAX_SLEEP_NS);
+		if (ktime_after(expires, deadline))
+			expires = deadline;
+		schedule_hrtimeout_range(&expires, slack, HRTIMER_MODE_ABS);
 	}
-	schedule_hrtimeout_range(&expires, ns >> DAMON_SLEEP_SLACK_SHIFT,
-				 HRTIMER_MODE_REL);
+	__set_current_state(TASK_RUNNING);
 }
 
 /* Whether @interval_ns passed since *@last; if so, restart it at @now. */
@@ -463,16 +496,16 @@ static void kdamond_exit(struct damon_ctx *ctx)
 	if (ctx->primitive.cleanup)
 		ctx->primitive.cleanup(ctx);
 
+	pr_debug("kdamond (%d) finishes\n", current->pid);
+
+	/* One step for every observer: see the comment at the top. */
+	mutex_lock(&damon_lock);
 	mutex_lock(&ctx->lock);
 	damon_for_each_target_safe(t, next_t, ctx)
 		damon_destroy_target(t);
 	ctx->kdamond = NULL;
-	mutex_unlock(&ctx->lock);
-
-	pr_debug("kdamond (%d) finishes\n", current->pid);
-
-	mutex_lock(&damon_lock);
 	nr_running_ctxs--;
+	mutex_unlock(&ctx->lock);
 	/* The last access to @ctx: it may be freed from now on. */
 	complete_all(&ctx->kdamond_done);
 	mutex_unlock(&damon_lock);
@@ -551,63 +584,40 @@ static int kdamond_fn(void *data)
 	return 0;
 }
 
-/* Start the kdamond of @ctx; part of a damon_start() call. */
-static int damon_start_ctx(struct damon_ctx *ctx)
+/*
+ * Ask the kdamond of @ctx to stop, without waiting for it.  ->kdamond
+ * cannot exit while we hold ctx->lock (it takes the lock to clear
+ * ->kdamond), so waking it under the lock needs no task reference.  The
+ * wake-up ends its sampling sleep at once.
+ */
+static int damon_stop_ctx(struct damon_ctx *ctx)
 {
-	struct task_struct *kdamond;
 	int err = 0;
-
-	lockdep_assert_held(&damon_lock);
 
 	mutex_lock(&ctx->lock);
 	if (ctx->kdamond) {
-		err = -EBUSY;
-		goto out_unlock;
+		/* Pairs with the READ_ONCE()s in kdamond_need_stop/_sleep. */
+		WRITE_ONCE(ctx->kdamond_stop, true);
+		wake_up_process(ctx->kdamond);
+	} else {
+		err = -EPERM;
 	}
-	if (list_empty(&ctx->targets)) {
-		err = -EINVAL;
-		goto out_unlock;
-	}
-
-	WRITE_ONCE(ctx->kdamond_stop, false);
-	reinit_completion(&ctx->kdamond_done);
-	/*
-	 * The thread may run, and even finish, before we set ->kdamond: it
-	 * then waits for ctx->lock to clear ->kdamond and for damon_lock to
-	 * drop nr_running_ctxs, both of which we hold.
-	 */
-	kdamond = kthread_run(kdamond_fn, ctx, "kdamond.%d", nr_running_ctxs);
-	if (IS_ERR(kdamond)) {
-		err = PTR_ERR(kdamond);
-		complete_all(&ctx->kdamond_done);
-		goto out_unlock;
-	}
-	ctx->kdamond = kdamond;
-	nr_running_ctxs++;
-out_unlock:
 	mutex_unlock(&ctx->lock);
 	return err;
 }
 
-/*
- * Ask the kdamond of @ctx to stop and wait until it is gone.  ->kdamond
- * cannot exit while we hold ctx->lock (it takes the lock to clear
- * ->kdamond), so waking it under the lock needs no task reference.
- */
-static int damon_stop_ctx(struct damon_ctx *ctx)
+/* Whether @ctx may start: it has no kdamond and has targets. */
+static int damon_check_startable(struct damon_ctx *ctx)
 {
-	mutex_lock(&ctx->lock);
-	if (!ctx->kdamond) {
-		mutex_unlock(&ctx->lock);
-		return -EPERM;
-	}
-	/* Pairs with the READ_ONCE()s in kdamond_need_stop/kdamond_sleep. */
-	WRITE_ONCE(ctx->kdamond_stop, true);
-	wake_up_process(ctx->kdamond);
-	mutex_unlock(&ctx->lock);
+	int err = 0;
 
-	wait_for_completion(&ctx->kdamond_done);
-	return 0;
+	mutex_lock(&ctx->lock);
+	if (ctx->kdamond)
+		err = -EBUSY;
+	else if (list_empty(&ctx->targets))
+		err = -EINVAL;
+	mutex_unlock(&ctx->lock);
+	return err;
 }
 
 /**
@@ -617,9 +627,9 @@ static int damon_stop_ctx(struct damon_ctx *ctx)
  *
  * Starts one kdamond, named "kdamond.<n>", per context.  Only one group of
  * contexts may run in the system at a time.  Either every context starts,
- * or none keeps running: the group is checked before anything starts, and
- * if a kdamond cannot be created, those started before it are stopped
- * again (which, like any stop, consumes their targets).
+ * or nothing changes: the group is checked and every kdamond is created
+ * before any of them is woken, so on error no kdamond has run and every
+ * context keeps its targets.
  *
  * Context: Process context, may sleep; takes damon_lock and each
  * &damon_ctx->lock.
@@ -627,43 +637,67 @@ static int damon_stop_ctx(struct damon_ctx *ctx)
  * * 0		- every context runs.
  * * -EINVAL	- @nr_ctxs is below 1, or a context has no targets.
  * * -EBUSY	- a kdamond already runs, on these contexts or others.
- * * -ENOMEM	- out of memory, or another error of kthread_run().
+ * * -ENOMEM	- out of memory, or another error of kthread_create().
  */
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs)
 {
-	int i, nr_started = 0, err = 0;
+	struct task_struct **kdamonds;
+	int i, nr_created = 0, err = 0;
 
 	if (nr_ctxs < 1)
 		return -EINVAL;
+
+	kdamonds = kcalloc(nr_ctxs, sizeof(*kdamonds), GFP_KERNEL);
+	if (!kdamonds)
+		return -ENOMEM;
 
 	mutex_lock(&damon_lock);
 	if (nr_running_ctxs) {
 		err = -EBUSY;
 		goto out_unlock;
 	}
-	/* Refuse a bad group before starting anything. */
+	/* Refuse a bad group before creating anything. */
 	for (i = 0; i < nr_ctxs; i++) {
-		mutex_lock(&ctxs[i]->lock);
-		if (list_empty(&ctxs[i]->targets))
-			err = -EINVAL;
-		mutex_unlock(&ctxs[i]->lock);
+		err = damon_check_startable(ctxs[i]);
 		if (err)
 			goto out_unlock;
 	}
+	/*
+	 * A thread made by kthread_create() sleeps until it is woken, and one
+	 * stopped before that never calls kdamond_fn(): until every thread
+	 * exists, failing leaves no trace.
+	 */
 	for (i = 0; i < nr_ctxs; i++) {
-		err = damon_start_ctx(ctxs[i]);
-		if (err)
-			break;
-		nr_started++;
+		kdamonds[i] = kthread_create(kdamond_fn, ctxs[i], "kdamond.%d",
+					     i);
+		if (IS_ERR(kdamonds[i])) {
+			err = PTR_ERR(kdamonds[i]);
+			goto out_stop_kdamonds;
+		}
+		nr_created++;
 	}
+	for (i = 0; i < nr_ctxs; i++) {
+		mutex_lock(&ctxs[i]->lock);
+		WRITE_ONCE(ctxs[i]->kdamond_stop, false);
+		reinit_completion(&ctxs[i]->kdamond_done);
+		ctxs[i]->kdamond = kdamonds[i];
+		mutex_unlock(&ctxs[i]->lock);
+	}
+	nr_running_ctxs = nr_ctxs;
+	/*
+	 * A kdamond may finish as soon as it is woken; it then waits for the
+	 * damon_lock we hold before it clears ->kdamond and drops the count.
+	 */
+	for (i = 0; i < nr_ctxs; i++)
+		wake_up_process(kdamonds[i]);
+	goto out_unlock;
+
+out_stop_kdamonds:
+	for (i = 0; i < nr_created; i++)
+		kthread_stop(kdamonds[i]);
 out_unlock:
 	mutex_unlock(&damon_lock);
-
-	/* Without damon_lock, which the stopping kdamonds take. */
-	if (err) {
-		for (i = nr_started - 1; i >= 0; i--)
-			damon_stop_ctx(ctxs[i]);
-	}
+	kfree(kdamonds);
 	return err;
 }
 
@@ -672,11 +706,13 @@ out_unlock:
  * @ctxs:	the contexts.
  * @nr_ctxs:	the number of @ctxs.
  *
- * Asks the kdamond of every context to stop and waits until each is gone,
- * which takes at most about one sampling step whatever the intervals.
- * Contexts on which no kdamond runs are skipped and the others still
- * stopped.  The stopped contexts have no targets left.  A callback must
- * not call this for its own context.
+ * Asks the kdamond of every context to stop and waits until each is
+ * gone.  A kdamond checks for the request at least every 100 ms of sleep
+ * and is woken by it, so the wait is the rest of the sampling step in
+ * progress (its access checks and callbacks, such as a record file write),
+ * whatever the intervals.  Contexts on which no kdamond runs are skipped
+ * and the others still stopped.  The stopped contexts have no targets left.
+ * A callback must not call this for its own context.
  *
  * Context: Process context, may sleep; takes each &damon_ctx->lock.
  * Return:
@@ -693,7 +729,9 @@ int damon_stop(struct damon_ctx **ctxs, int nr_ctxs)
 
 	for (i = 0; i < nr_ctxs; i++) {
 		ret = damon_stop_ctx(ctxs[i]);
-		if (ret && !err)
+		if (!ret)
+			wait_for_completion(&ctxs[i]->kdamond_done);
+		else if (!err)
 			err = ret;
 	}
 	return err;

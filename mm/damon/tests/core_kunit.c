@@ -190,6 +190,14 @@ static const struct damon_attrs_case damon_attrs_cases[] = {
 	  DAMON_TEST_ATTRS(5000, ULONG_MAX, 1000000, 10, 1000), -EINVAL },
 	{ "update_ns_overflow",
 	  DAMON_TEST_ATTRS(5000, 100000, ULONG_MAX / 2, 10, 1000), -EINVAL },
+	{ "max_nr_regions_at_limit",
+	  DAMON_TEST_ATTRS(5000, 100000, 1000000, 10, 1UL << 20), 0 },
+	{ "max_nr_regions_above_limit",
+	  DAMON_TEST_ATTRS(5000, 100000, 1000000, 10, (1UL << 20) + 1), -EINVAL },
+	{ "samples_per_aggr_at_u32_max",
+	  DAMON_TEST_ATTRS(1, UINT_MAX, UINT_MAX, 10, 1000), 0 },
+	{ "samples_per_aggr_above_u32_max",
+	  DAMON_TEST_ATTRS(1, 1UL << 32, 1UL << 32, 10, 1000), -EINVAL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(damon_attrs, damon_attrs_cases, desc);
