@@ -210,8 +210,8 @@ int damon_dbgfs_parse_ids(char *str, unsigned long *ids, int max_ids)
  * The input is exactly two whitespace-separated fields: the buffer length
  * as an unsigned decimal, then the path.  A length of 0 disables recording
  * and takes any path; otherwise the length is within [%DAMON_REC_MIN_LEN,
- * %DAMON_REC_MAX_LEN] and the path is absolute, since kdamond does not
- * share the writer's working directory.
+ * %DAMON_REC_MAX_LEN] and the path is absolute, since it is opened only
+ * when monitoring starts, maybe by another process.
  *
  * Context: any context.
  * Return: 0; or -EINVAL for another number of fields, a length that is not
@@ -351,6 +351,15 @@ out_free_kbuf:
 
 /* target_ids */
 
+/*
+ * What a reader sees of @t: its PID in the reader's PID namespace (0 if the
+ * process is not visible there), or the id it was given if it has no pid.
+ */
+static unsigned long dbgfs_target_id(struct damon_target *t)
+{
+	return t->pid ? pid_vnr(t->pid) : t->id;
+}
+
 static ssize_t dbgfs_target_ids_read(struct file *file, char __user *ubuf,
 				     size_t count, loff_t *ppos)
 {
@@ -374,7 +383,7 @@ static ssize_t dbgfs_target_ids_read(struct file *file, char __user *ubuf,
 	if (kbuf) {
 		damon_for_each_target(t, dctx->ctx)
 			len += scnprintf(kbuf + len, size - len, "%s%lu",
-					 len ? " " : "", t->id);
+					 len ? " " : "", dbgfs_target_id(t));
 		len += scnprintf(kbuf + len, size - len, "\n");
 	}
 	mutex_unlock(&dctx->ctx->lock);
@@ -544,12 +553,24 @@ static ssize_t dbgfs_monitor_on_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, state, strlen(state));
 }
 
-/* Start every context that has targets, or none of them. */
+static struct damon_recorder *dbgfs_ctx_rec(struct damon_ctx *ctx)
+{
+	struct dbgfs_ctx *dctx = ctx->callback.private;
+
+	return &dctx->rec;
+}
+
+/*
+ * Start every context that has targets, or none of them.  The record files
+ * are opened here, by the writer of "on" with its credentials, root and
+ * mount namespace, before any kdamond exists: if one cannot be opened,
+ * nothing starts and the write fails with the error of the open.
+ */
 static int dbgfs_monitor_start(void)
 {
 	struct damon_ctx **ctxs;
 	struct dbgfs_ctx *dctx;
-	int nr = 0, err;
+	int nr = 0, nr_opened = 0, i, err;
 
 	lockdep_assert_held(&dbgfs_lock);
 	if (dbgfs_any_running())
@@ -559,12 +580,29 @@ static int dbgfs_monitor_start(void)
 	if (!ctxs)
 		return -ENOMEM;
 	list_for_each_entry(dctx, &dbgfs_ctxs, list) {
-		if (list_empty(&dctx->ctx->targets))
-			continue;
-		damon_rec_reset_stats(&dctx->rec);
-		ctxs[nr++] = dctx->ctx;
+		if (!list_empty(&dctx->ctx->targets))
+			ctxs[nr++] = dctx->ctx;
 	}
-	err = nr ? damon_start(ctxs, nr) : -EINVAL;
+	if (!nr) {
+		err = -EINVAL;
+		goto out_free_ctxs;
+	}
+
+	for (i = 0; i < nr; i++) {
+		err = damon_rec_open(dbgfs_ctx_rec(ctxs[i]));
+		if (err)
+			goto out_cancel_recs;
+		nr_opened++;
+	}
+	for (i = 0; i < nr; i++)
+		damon_rec_reset_stats(dbgfs_ctx_rec(ctxs[i]));
+	err = damon_start(ctxs, nr);
+	if (!err)
+		goto out_free_ctxs;
+out_cancel_recs:
+	for (i = 0; i < nr_opened; i++)
+		damon_rec_cancel(dbgfs_ctx_rec(ctxs[i]));
+out_free_ctxs:
 	kfree(ctxs);
 	return err;
 }

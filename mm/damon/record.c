@@ -3,9 +3,11 @@
  * DAMON recorder: keeps the aggregated results of a monitoring context in a
  * buffer and appends them to a regular file.
  *
- * The context's kdamond calls the recorder at three points of a run:
+ * The file is opened by damon_rec_open(), in the context of the user who
+ * starts monitoring, before the kdamond exists; the kdamond then uses it at
+ * three points of the run:
  *
- *   before_start       damon_rec_start()       open the file, append a header
+ *   before_start       damon_rec_start()       append a header
  *   after_aggregation  damon_rec_aggregated()  put one snapshot in the buffer,
  *                                              flushing first if it is full
  *   before_terminate   damon_rec_stop()        flush, close the file
@@ -19,16 +21,26 @@
  * Worked numbers: one target of ten regions gives snapshots of
  * 20 + 12 + 10 * 20 = 232 bytes, so a 4096-byte buffer holds 17 of them and
  * is flushed every 1.7 s with the default 100 ms aggregation interval.
+ *
+ * A snapshot larger than the whole buffer is encoded into a spare buffer
+ * and written at once.  The spare buffer only grows during a run, so that
+ * such snapshots do not cost an allocation each, and is freed at its end.
  */
 
 #define pr_fmt(fmt) "damon-record: " fmt
 
+#include <linux/cred.h>
+#include <linux/dcache.h>
 #include <linux/err.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/lockdep.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/namei.h>
+#include <linux/overflow.h>
+#include <linux/path.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -39,12 +51,17 @@
 #include "record.h"
 
 /*
- * O_NONBLOCK only keeps kdamond from blocking in the open of a FIFO: only
- * regular files are accepted, and the flag is cleared once that is known.
+ * O_NOFOLLOW: a symbolic link as the last component is refused.
+ * O_NONBLOCK: only keeps the open from blocking on a FIFO swapped in after
+ * the file type was checked; such a file is refused after the open, and the
+ * flag is cleared once the file is known to be regular.
  */
 #define DAMON_REC_OPEN_FLAGS	(O_WRONLY | O_CREAT | O_APPEND | O_LARGEFILE | \
-				 O_NONBLOCK)
+				 O_NOFOLLOW | O_NONBLOCK)
 #define DAMON_REC_FILE_MODE	0600
+
+/* The spare buffer grows to a needed size plus this fraction (1/4). */
+#define DAMON_REC_SPARE_HEADROOM_SHIFT	2
 
 /**
  * damon_rec_init() - initialise a recorder, with recording disabled.
@@ -62,6 +79,8 @@ void damon_rec_init(struct damon_recorder *rec)
 	rec->buf = NULL;
 	rec->offset = 0;
 	rec->nr_buffered = 0;
+	rec->spare = NULL;
+	rec->spare_len = 0;
 	rec->file = NULL;
 	rec->running = false;
 	damon_rec_reset_stats(rec);
@@ -76,6 +95,14 @@ static void damon_rec_close(struct damon_recorder *rec)
 	rec->file = NULL;
 }
 
+static void damon_rec_free_spare(struct damon_recorder *rec)
+{
+	lockdep_assert_held(&rec->lock);
+	kvfree(rec->spare);
+	rec->spare = NULL;
+	rec->spare_len = 0;
+}
+
 /**
  * damon_rec_destroy() - free the buffer of a recorder.
  * @rec:	the recorder, whose context's kdamond does not run.
@@ -85,7 +112,8 @@ static void damon_rec_close(struct damon_recorder *rec)
 void damon_rec_destroy(struct damon_recorder *rec)
 {
 	mutex_lock(&rec->lock);
-	damon_rec_close(rec);	/* only if a run was never stopped */
+	damon_rec_close(rec);	/* only if a run was never started or stopped */
+	damon_rec_free_spare(rec);
 	kvfree(rec->buf);
 	rec->buf = NULL;
 	rec->len = 0;
@@ -109,7 +137,7 @@ void damon_rec_destroy(struct damon_recorder *rec)
  *   %DAMON_REC_MAX_LEN], if @path is %DAMON_REC_PATH_MAX bytes or longer,
  *   or if @len is not 0 and @path is not absolute;
  * * -ENOMEM if the buffer cannot be allocated;
- * * -EBUSY if a run is recording.
+ * * -EBUSY if a run is recording, or the file is open for a run to come.
  */
 int damon_rec_set(struct damon_recorder *rec, unsigned int len,
 		  const char *path)
@@ -131,7 +159,7 @@ int damon_rec_set(struct damon_recorder *rec, unsigned int len,
 	}
 
 	mutex_lock(&rec->lock);
-	if (rec->running) {
+	if (rec->running || rec->file) {
 		err = -EBUSY;
 		goto out_free_buf;
 	}
@@ -231,20 +259,21 @@ size_t damon_rec_encode_header(u8 *buf, size_t size)
  *
  * Context: the caller keeps the targets and regions of @ctx from changing:
  * it is @ctx's kdamond, or no kdamond runs @ctx.
+ * The size comes from &damon_target->nr_regions: the regions themselves
+ * are not walked.
+ *
  * Return: %DAMON_REC_SNAPSHOT_HEAD, plus %DAMON_REC_TARGET_HEAD per target,
- * plus %DAMON_REC_REGION_SIZE per region.
+ * plus %DAMON_REC_REGION_SIZE per region; SIZE_MAX if that overflows.
  */
 size_t damon_rec_snapshot_size(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
-	struct damon_region *r;
 	size_t size = DAMON_REC_SNAPSHOT_HEAD;
 
-	damon_for_each_target(t, ctx) {
-		size += DAMON_REC_TARGET_HEAD;
-		damon_for_each_region(r, t)
-			size += DAMON_REC_REGION_SIZE;
-	}
+	damon_for_each_target(t, ctx)
+		size = size_add(size, size_add(DAMON_REC_TARGET_HEAD,
+					       size_mul(t->nr_regions,
+							DAMON_REC_REGION_SIZE)));
 	return size;
 }
 
@@ -256,20 +285,23 @@ size_t damon_rec_snapshot_size(struct damon_ctx *ctx)
  * @size:	the room in @buf.
  *
  * Writes @ts, then each target's id and regions with their access counts,
- * in list order.  Nothing is written if the snapshot does not fit.
+ * in list order, walking the regions once.  Nothing is written if the
+ * snapshot does not fit.  A target whose list of regions does not hold
+ * &damon_target->nr_regions of them (a bug) makes the encoding fail, with
+ * nothing written past the size computed from the counts.
  *
  * Context: as for damon_rec_snapshot_size().
  * Return: the number of bytes written, damon_rec_snapshot_size(@ctx); or 0
- * if that is more than @size.
+ * if that is more than @size, or if the regions disagree with their count.
  */
 size_t damon_rec_encode_snapshot(struct damon_ctx *ctx,
 				 const struct timespec64 *ts,
 				 u8 *buf, size_t size)
 {
 	unsigned int nr_targets = 0, nr_regions;
-	u8 *p = buf, *nr_targets_at, *nr_regions_at;
 	struct damon_target *t;
 	struct damon_region *r;
+	u8 *nr_targets_at, *p = buf;
 
 	if (damon_rec_snapshot_size(ctx) > size)
 		return 0;
@@ -280,16 +312,18 @@ size_t damon_rec_encode_snapshot(struct damon_ctx *ctx,
 	p += 4;
 	damon_for_each_target(t, ctx) {
 		p = damon_rec_put_le64(p, t->id);
-		nr_regions_at = p;
-		p += 4;
+		p = damon_rec_put_le32(p, t->nr_regions);
 		nr_regions = 0;
 		damon_for_each_region(r, t) {
+			if (WARN_ON_ONCE(nr_regions == t->nr_regions))
+				return 0;
 			p = damon_rec_put_le64(p, r->ar.start);
 			p = damon_rec_put_le64(p, r->ar.end);
 			p = damon_rec_put_le32(p, r->nr_accesses);
 			nr_regions++;
 		}
-		damon_rec_put_le32(nr_regions_at, nr_regions);
+		if (WARN_ON_ONCE(nr_regions != t->nr_regions))
+			return 0;
 		nr_targets++;
 	}
 	damon_rec_put_le32(nr_targets_at, nr_targets);
@@ -306,6 +340,7 @@ static int damon_rec_write(struct damon_recorder *rec, const u8 *buf,
 			   size_t len)
 {
 	struct file *file = rec->file;
+	const struct cred *old_cred;
 	loff_t good_size, pos;
 	size_t done = 0;
 	ssize_t ret;
@@ -326,8 +361,12 @@ static int damon_rec_write(struct damon_recorder *rec, const u8 *buf,
 
 out_truncate:
 	if (done) {
-		long terr = vfs_truncate(&file->f_path, good_size);
+		long terr;
 
+		/* With the rights of who opened the file, not the kdamond's. */
+		old_cred = override_creds(file->f_cred);
+		terr = vfs_truncate(&file->f_path, good_size);
+		revert_creds(old_cred);
 		if (terr) {
 			pr_warn_ratelimited("%s: cannot truncate a partial write (%ld): recording stops\n",
 					    rec->path, terr);
@@ -372,31 +411,179 @@ static void damon_rec_flush(struct damon_recorder *rec)
 	rec->nr_buffered = 0;
 }
 
-/* Write a snapshot larger than the whole buffer through a temporary one. */
+/* Make the spare buffer hold at least @size bytes; it never shrinks. */
+static int damon_rec_grow_spare(struct damon_recorder *rec, size_t size)
+{
+	size_t len;
+
+	lockdep_assert_held(&rec->lock);
+	if (size <= rec->spare_len)
+		return 0;
+	/* Headroom, so that a few more regions need no new allocation. */
+	len = size_add(size, size >> DAMON_REC_SPARE_HEADROOM_SHIFT);
+	damon_rec_free_spare(rec);
+	rec->spare = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+	if (!rec->spare)
+		return -ENOMEM;
+	rec->spare_len = len;
+	return 0;
+}
+
+/* Write a snapshot larger than the whole buffer through the spare buffer. */
 static void damon_rec_write_through(struct damon_recorder *rec,
 				    struct damon_ctx *ctx,
 				    const struct timespec64 *ts, size_t size)
 {
-	int err = -ENOMEM;
-	u8 *tmp;
+	int err;
 
 	lockdep_assert_held(&rec->lock);
-	tmp = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
-	if (tmp) {
-		damon_rec_encode_snapshot(ctx, ts, tmp, size);
-		err = damon_rec_write(rec, tmp, size);
-		kvfree(tmp);
-	}
+	err = damon_rec_grow_spare(rec, size);
+	if (!err && !damon_rec_encode_snapshot(ctx, ts, rec->spare, size))
+		err = -EINVAL;
+	if (!err)
+		err = damon_rec_write(rec, rec->spare, size);
 	damon_rec_account(rec, err, 1, size);
 }
 
+/*
+ * Open @name for appending, in the caller's context, without opening
+ * anything but a regular file: an existing file is looked up (not through
+ * a symbolic link) and refused unless regular before it is opened, so that
+ * a device is never opened.  A missing file is created.  A FIFO put in the
+ * file's place between the look-up and the open is refused after the open,
+ * which O_NONBLOCK keeps from blocking; only a user allowed to make device
+ * nodes could swap in a device.
+ */
+static bool damon_rec_pseudo_fs(const struct super_block *sb)
+{
+	/*
+	 * Writing the records into a control file of the kernel, say DAMON's
+	 * own monitor_on, would act on the kernel (and deadlock the kdamond
+	 * against the writer of "off"): only files that store data qualify.
+	 */
+	switch (sb->s_magic) {
+	case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case SECURITYFS_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct file *damon_rec_open_regular(const char *name)
+{
+	struct file *file;
+	struct path path;
+	int err;
+
+	err = kern_path(name, 0, &path);
+	if (!err) {
+		if (d_is_symlink(path.dentry))
+			err = -ELOOP;
+		else if (d_is_dir(path.dentry))
+			err = -EISDIR;
+		else if (!d_is_reg(path.dentry) ||
+			 damon_rec_pseudo_fs(path.dentry->d_sb))
+			err = -EINVAL;
+		path_put(&path);
+	} else if (err == -ENOENT) {
+		err = 0;	/* O_CREAT makes it */
+	}
+	if (err)
+		return ERR_PTR(err);
+
+	file = filp_open(name, DAMON_REC_OPEN_FLAGS, DAMON_REC_FILE_MODE);
+	if (IS_ERR(file))
+		return file;
+	if (!S_ISREG(file_inode(file)->i_mode) ||
+	    damon_rec_pseudo_fs(file_inode(file)->i_sb)) {
+		filp_close(file, NULL);
+		return ERR_PTR(-EINVAL);
+	}
+	spin_lock(&file->f_lock);
+	file->f_flags &= ~O_NONBLOCK;
+	spin_unlock(&file->f_lock);
+	return file;
+}
+
 /**
- * damon_rec_start() - begin a run: open the file and append a header.
- * @rec:	the recorder.
+ * damon_rec_open() - open the result file for the run about to start.
+ * @rec:	the recorder, whose context is not running.
  *
- * Does nothing when recording is disabled.  If the file cannot be opened,
- * is not a regular file, or refuses the header, a warning is logged and
- * every aggregation of the run is counted as dropped; monitoring goes on.
+ * Does nothing when recording is disabled.  Otherwise opens the path for
+ * appending, creating it with mode 0600 if it does not exist, with the
+ * credentials, root directory and mount namespace of the caller.  A
+ * symbolic link as the last component, a directory or any other file that
+ * is not regular is refused without being opened.  The file is then the
+ * recorder's: the run's kdamond writes and closes it, or damon_rec_cancel()
+ * closes it if the run does not start.
+ *
+ * Context: process context of the user who starts monitoring, may sleep.
+ * Takes &damon_recorder->lock.
+ * Return:
+ * * 0 on success, or when recording is disabled;
+ * * -ELOOP if the path names a symbolic link;
+ * * -EISDIR if it names a directory;
+ * * -EINVAL if it names another file that is not regular, or a file of a
+ *   kernel pseudo file system (debugfs, tracefs, proc, sysfs, cgroup);
+ * * -EBUSY if a run is recording;
+ * * another error of the look-up or of filp_open(), such as -ENOENT for a
+ *   missing directory or -EACCES.
+ */
+int damon_rec_open(struct damon_recorder *rec)
+{
+	struct file *file;
+	int err = 0;
+
+	mutex_lock(&rec->lock);
+	if (rec->running) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	damon_rec_close(rec);	/* one left by a start that never came */
+	if (!rec->len)
+		goto out_unlock;
+
+	file = damon_rec_open_regular(rec->path);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		pr_warn_ratelimited("cannot open %s (%d): monitoring not started\n",
+				    rec->path, err);
+		goto out_unlock;
+	}
+	rec->file = file;
+out_unlock:
+	mutex_unlock(&rec->lock);
+	return err;
+}
+
+/**
+ * damon_rec_cancel() - close a file opened for a run that did not start.
+ * @rec:	the recorder, whose context is not running.
+ *
+ * Context: process context, may sleep.  Takes &damon_recorder->lock.
+ */
+void damon_rec_cancel(struct damon_recorder *rec)
+{
+	mutex_lock(&rec->lock);
+	if (!rec->running)
+		damon_rec_close(rec);
+	mutex_unlock(&rec->lock);
+}
+
+/**
+ * damon_rec_start() - begin a run: append a header to the file.
+ * @rec:	the recorder, whose file damon_rec_open() opened.
+ *
+ * Does nothing when recording is disabled.  If the file was not opened
+ * (damon_rec_open() was not called) or refuses the header, a warning is
+ * logged, the file is closed and every aggregation of the run is counted
+ * as dropped; monitoring goes on.
  *
  * Context: the before_start callback of the context's kdamond.  Takes
  * &damon_recorder->lock and does file I/O.
@@ -405,39 +592,23 @@ static void damon_rec_write_through(struct damon_recorder *rec,
 int damon_rec_start(struct damon_recorder *rec)
 {
 	u8 header[DAMON_REC_HEADER_SIZE];
-	struct file *file;
-	int err;
+	int err = -EBADF;
 
 	mutex_lock(&rec->lock);
-	damon_rec_close(rec);	/* only if the last run was never stopped */
 	rec->offset = 0;
 	rec->nr_buffered = 0;
 	rec->running = rec->len != 0;
-	if (!rec->running)
+	if (!rec->running) {
+		damon_rec_close(rec);
 		goto out_unlock;
-
-	file = filp_open(rec->path, DAMON_REC_OPEN_FLAGS, DAMON_REC_FILE_MODE);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
+	}
+	if (!rec->file)
 		goto out_warn;
-	}
-	rec->file = file;
-	if (!S_ISREG(file_inode(file)->i_mode)) {
-		err = -EINVAL;
-		goto out_close_file;
-	}
-	spin_lock(&file->f_lock);
-	file->f_flags &= ~O_NONBLOCK;
-	spin_unlock(&file->f_lock);
 
 	damon_rec_encode_header(header, sizeof(header));
 	err = damon_rec_write(rec, header, sizeof(header));
-	if (err)
-		goto out_close_file;
-	mutex_unlock(&rec->lock);
-	return 0;
-
-out_close_file:
+	if (!err)
+		goto out_unlock;
 	damon_rec_close(rec);
 out_warn:
 	pr_warn_ratelimited("cannot record into %s (%d): this run's aggregations are dropped\n",
@@ -453,8 +624,9 @@ out_unlock:
  * @ctx:	the context, whose regions hold the aggregated counts.
  *
  * Puts a snapshot in the buffer, flushing the buffer first if the snapshot
- * does not fit.  A snapshot larger than the whole buffer is written straight
- * to the file.  Failures are counted as drops, see damon_rec_get_stats().
+ * does not fit.  A snapshot larger than the whole buffer is encoded into the
+ * spare buffer and written straight to the file.  Failures are counted as
+ * drops, see damon_rec_get_stats().
  *
  * Context: the after_aggregation callback of @ctx's kdamond.  Takes
  * &damon_recorder->lock and may do file I/O.
@@ -477,10 +649,13 @@ int damon_rec_aggregated(struct damon_recorder *rec, struct damon_ctx *ctx)
 		/* not opened, or closed after a failure: already warned */
 		damon_rec_drop(rec, 1, size);
 	} else if (size <= rec->len - rec->offset) {
-		damon_rec_encode_snapshot(ctx, &now, rec->buf + rec->offset,
-					  rec->len - rec->offset);
-		rec->offset += size;
-		rec->nr_buffered++;
+		if (damon_rec_encode_snapshot(ctx, &now, rec->buf + rec->offset,
+					      rec->len - rec->offset)) {
+			rec->offset += size;
+			rec->nr_buffered++;
+		} else {
+			damon_rec_drop(rec, 1, size);
+		}
 	} else {
 		damon_rec_write_through(rec, ctx, &now, size);
 	}
@@ -490,7 +665,8 @@ out_unlock:
 }
 
 /**
- * damon_rec_stop() - end a run: flush the buffer and close the file.
+ * damon_rec_stop() - end a run: flush the buffer, close the file, free the
+ * spare buffer.
  * @rec:	the recorder.
  *
  * Context: the before_terminate callback of the context's kdamond.  Takes
@@ -503,6 +679,7 @@ int damon_rec_stop(struct damon_recorder *rec)
 	if (rec->running) {
 		damon_rec_flush(rec);
 		damon_rec_close(rec);
+		damon_rec_free_spare(rec);
 		rec->running = false;
 	}
 	mutex_unlock(&rec->lock);

@@ -5,8 +5,10 @@
  * version 2 described below.
  *
  * The recorder knows nothing of its user interface: its owner configures it
- * with damon_rec_set() and calls damon_rec_start(), damon_rec_aggregated()
- * and damon_rec_stop() from the context's callbacks.
+ * with damon_rec_set(), opens the file with damon_rec_open() in the context
+ * of the user who starts monitoring (or closes it again with
+ * damon_rec_cancel() if the start fails), and calls damon_rec_start(),
+ * damon_rec_aggregated() and damon_rec_stop() from the context's callbacks.
  */
 
 #ifndef _MM_DAMON_RECORD_H
@@ -46,7 +48,7 @@
 /**
  * struct damon_rec_stats - what a recorder did in its current or last run.
  * @nr_recorded:	aggregations written to the file.
- * @nr_dropped:		aggregations lost: open, write or allocation failure.
+ * @nr_dropped:		aggregations lost: header, write or allocation failure.
  * @bytes_dropped:	the encoded size of the dropped aggregations.
  */
 struct damon_rec_stats {
@@ -65,8 +67,12 @@ struct damon_rec_stats {
  * @buf:	the buffer, @len bytes, NULL when @len is 0.
  * @offset:	bytes of @buf holding snapshots not yet written.
  * @nr_buffered: the number of snapshots in those bytes.
- * @file:	the result file while a run records into it, NULL otherwise
- *		(also when it could not be opened).
+ * @spare:	a buffer for snapshots larger than @buf, @spare_len bytes;
+ *		grown as needed during a run and freed at its end.
+ * @spare_len:	the size of @spare, 0 when it is NULL.
+ * @file:	the result file, from damon_rec_open() until the run ends
+ *		(or damon_rec_cancel()); NULL otherwise, and once closed
+ *		after a failure.
  * @running:	between damon_rec_start() and damon_rec_stop() of a run with
  *		recording enabled.
  * @nr_recorded: see &struct damon_rec_stats.
@@ -82,6 +88,8 @@ struct damon_recorder {
 	u8 *buf;				/* protected by @lock */
 	size_t offset;				/* protected by @lock */
 	unsigned int nr_buffered;		/* protected by @lock */
+	u8 *spare;				/* protected by @lock */
+	size_t spare_len;			/* protected by @lock */
 	struct file *file;			/* protected by @lock */
 	bool running;				/* protected by @lock */
 	atomic_long_t nr_recorded;
@@ -99,6 +107,8 @@ void damon_rec_get_stats(struct damon_recorder *rec,
 			 struct damon_rec_stats *stats);
 void damon_rec_reset_stats(struct damon_recorder *rec);
 
+int damon_rec_open(struct damon_recorder *rec);
+void damon_rec_cancel(struct damon_recorder *rec);
 int damon_rec_start(struct damon_recorder *rec);
 int damon_rec_aggregated(struct damon_recorder *rec, struct damon_ctx *ctx);
 int damon_rec_stop(struct damon_recorder *rec);

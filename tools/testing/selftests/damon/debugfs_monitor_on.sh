@@ -47,6 +47,21 @@ done
 
 check "targets set" write_reads "$DAMON_DIR/target_ids" "$t0" "$t0"
 check "ctx1 targets set" write_reads "$DAMON_DIR/ctx1/target_ids" "$t1" "$t1"
+# A record file that cannot be opened as a data file fails 'on' as a whole.
+ln -sf /tmp/damon-selftest-record "/tmp/damon-selftest-link.$$"
+on_exit rm -f "/tmp/damon-selftest-link.$$"
+while IFS='|' read -r path want; do
+	"$DAMON_WRITE" "$DAMON_DIR/record" "1024 $path" > /dev/null
+	check "$want: 'on' recording to $path" expect_write "$on" on "$want"
+	check "... targets kept" expect_content "$DAMON_DIR/target_ids" "$t0"
+done <<PATHS
+/dev/null|EINVAL
+$DAMON_DIR/monitor_on|EINVAL
+/proc/self/status|EINVAL
+/tmp|EISDIR
+/tmp/damon-selftest-link.$$|ELOOP
+PATHS
+"$DAMON_WRITE" "$DAMON_DIR/record" "0 none" > /dev/null
 check "'on' accepted" expect_write "$on" $'on\n' OK
 check "monitor_on reads 'on'" expect_content "$on" on
 check "kdamond_pid names a live kdamond" live_kdamond "$DAMON_DIR/kdamond_pid"
