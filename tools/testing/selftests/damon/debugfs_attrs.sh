@@ -28,9 +28,13 @@ done <<'CASES'
 5 6 4 4 5|update < sample
 1 2 3 2 5|min < 3
 1 2 3 5 4|min > max
+1 2 3 4 1048577|max above 2^20
+1 4294967296 4294967296 4 5|more than 2^32-1 samples per aggregation
 CASES
 check "file unchanged after the rejected writes" expect_content "$f" "1 2 3 4 5"
 check "min == max and aggr == update == sample accepted" \
 	write_reads "$f" "7 7 7 3 3" "7 7 7 3 3"
+check "max of 2^20 regions accepted" \
+	write_reads "$f" "5000 100000 1000000 10 1048576" "5000 100000 1000000 10 1048576"
 
 ktap_finish
