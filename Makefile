@@ -5,13 +5,17 @@
 #   make setup     install what is needed, from Debian's archive (idempotent)
 #   make kernel    assemble the tree and build what is stale; prints the bzImage
 #   make check     set up, build, boot once and run every test; "N passed, N failed"
+#   make demo      the main job: record a workload whose hot spot moves, in
+#                  our kernel, and show the heatmap (terminal and PNG) and the
+#                  working-set summary; results/demo/
+#   make record CMD="..."  the same for your own command; results/record/
 #   make vm CMD="..."  run a command in a fresh DAMON kernel
 #   make damon-objs    compile only mm/damon/ (a quick compile check)
 
 HARNESS := harness
 LOCKED  := flock $(or $(DAMON_CACHE),/var/cache/damon-harness)/.lock
 
-.PHONY: setup kernel check vm damon-objs clean
+.PHONY: setup kernel check demo record tools vm damon-objs clean
 
 setup:
 	@bash $(HARNESS)/setup.sh
@@ -26,6 +30,20 @@ damon-objs: setup
 
 check: setup
 	@bash $(HARNESS)/check.sh
+
+tools:
+	@$(MAKE) -C tools/damon --no-print-directory
+
+demo: setup kernel tools
+	@bash $(HARNESS)/demo.sh
+
+ifneq ($(filter record,$(MAKECMDGOALS)),)
+ifeq ($(strip $(CMD)),)
+$(error usage: make record CMD="command [args]")
+endif
+endif
+record: kernel tools
+	@bash $(HARNESS)/record-vm.sh -- $(CMD)
 
 vm:
 	@bash $(HARNESS)/vm.sh -- $(CMD)

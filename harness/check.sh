@@ -46,13 +46,32 @@ else
 	fail "kselftest install: see $out/kselftest-install.log"
 fi
 
-# 3. One boot: KUnit ran during it; then the kselftests.
+# 2b. The report tool and the demo workload, for the in-guest tests (the
+# guest's root is read-only, so they are built here).
+if make -C "$REPO/tools/damon" > "$out/tools-build.log" 2>&1; then
+	pass "tools/damon build"
+else
+	tail -n 20 "$out/tools-build.log"
+	fail "tools/damon build: see $out/tools-build.log"
+fi
+
+# 3. One boot: KUnit ran during it; then the kselftests, then our in-guest
+# tests (harness/guest-tests/*.sh, KTAP each, files under $out).
 cat > "$out/guest.sh" <<GUEST
 #!/bin/bash
 dmesg -t > "$out/kunit.log"
 if [ -x "$ksft/run_kselftest.sh" ]; then
-	"$ksft/run_kselftest.sh" > "$out/kselftest.tap" 2>&1
+	# The runner appends each test's output through /dev/stdout: append
+	# here too, or the two writers overwrite each other's lines.
+	: > "$out/kselftest.tap"
+	"$ksft/run_kselftest.sh" >> "$out/kselftest.tap" 2>&1
 fi
+for t in "$HARNESS"/guest-tests/*.sh; do
+	[ -e "\$t" ] || continue
+	name=\$(basename "\$t" .sh)
+	DAMON_TEST_OUT="$out" bash "\$t" > "$out/guest-\$name.tap" 2>&1
+	echo \$? > "$out/guest-\$name.rc"
+done
 dmesg > "$out/dmesg.log"
 exit 0
 GUEST
@@ -111,6 +130,33 @@ if [ -s "$out/kselftest.tap" ]; then
 else
 	fail "kselftests: no output (see $out/console.log)"
 fi
+
+# 5b. Our in-guest tests: every "ok"/"not ok" line of their KTAP, plus a
+# failure for a test that failed without reporting a failed case.
+for t in "$HARNESS"/guest-tests/*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .sh)
+	tap=$out/guest-$name.tap
+	if [ ! -s "$tap" ]; then
+		fail "guest $name: no output (see $out/console.log)"
+		continue
+	fi
+	echo "guest $name:"
+	grep -E '^#' "$tap" | sed 's/^/  /'
+	gf=0 gn=0
+	while IFS= read -r l; do
+		case "$l" in
+		"ok "*"# SKIP"*|"not ok "*"# SKIP"*) skip "  ${l#*ok }"; gn=$((gn + 1)) ;;
+		"not ok "*) fail "  ${l#not ok }"; gf=1; gn=$((gn + 1)) ;;
+		"ok "*) pass "  ${l#ok }"; gn=$((gn + 1)) ;;
+		"1..0 # SKIP"*) skip "guest $name: ${l#*SKIP }"; gn=$((gn + 1)) ;;
+		esac
+	done < "$tap"
+	rc=$(cat "$out/guest-$name.rc" 2> /dev/null || echo none)
+	if [ $gf -eq 0 ] && { [ $gn -eq 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 4 ]; }; }; then
+		fail "guest $name (exit $rc): see $tap"
+	fi
+done
 
 # 6. The kernel log must be clean.
 splats='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG at|UBSAN:|KASAN:|sleeping function called|INFO: task .* blocked|Call Trace:|kmemleak:.*new suspected'
