@@ -55,6 +55,7 @@ struct damon_region {
 	unsigned int nr_accesses;
 /* private: */
 	unsigned int age;	/* aggregations since the last split or merge */
+	bool sampling_idle;	/* the sampled page was idle when armed */
 	struct list_head list;	/* in the target's regions_list */
 };
 

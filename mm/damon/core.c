@@ -57,7 +57,7 @@
 #define DAMON_MIN_NR_REGIONS_LIMIT	3
 
 /*
- * The most regions a context may ask for: 2^20 regions of 48 bytes are 48 MiB
+ * The most regions a context may ask for: 2^20 regions of 56 bytes are 56 MiB
  * of metadata and a million page table walks per sampling interval, well past
  * any useful setting, and the limit keeps region counts far from overflowing
  * an unsigned int even after a regions update adds a few.

@@ -9,15 +9,24 @@
  * lose one to them:
  *
  * - mkold clears the accessed bit of the PTE or PMD, and asks secondary MMUs
- *   (e.g. KVM) to clear theirs.  If anything was young, the folio is marked
- *   young (PG_young), which folio_referenced() reports as a reference, so
- *   reclaim still sees the access DAMON consumed.  The folio is then marked
- *   idle (PG_idle).
- * - young is true if the accessed bit is set again, or if the folio is no
- *   longer idle (someone else consumed the accessed bit and cleared PG_idle,
- *   e.g. folio_referenced() or folio_mark_accessed()), or if a secondary MMU
- *   reports an access.
- *
+ *   (e.g. KVM) to clear theirs.  If anything was young, the folio was
+ *   accessed since anyone last marked it idle: it is marked young
+ *   (PG_young), which folio_referenced() reports as a reference, and not
+ *   idle (PG_idle cleared), which idle page tracking reports as accessed,
+ *   exactly as page_idle.c does when it consumes an accessed bit.
+ * - mkold never marks a folio idle.  PG_idle belongs to idle page tracking,
+ *   whose users read it as "not accessed since I marked it": setting it on
+ *   a page accessed after their mark would hide that access.  But when the
+ *   folio is idle already (someone marked it and nothing accessed it
+ *   since), mkold says so, and the check may rely on that mark.
+ * - young is true if the accessed bit is set again, or if a secondary MMU
+ *   reports an access, or, when mkold found the folio idle, if it is no
+ *   longer idle: someone else consumed the accessed bit meanwhile and
+ *   cleared PG_idle (folio_referenced(), folio_mark_accessed(), the bitmap
+ *   reads of idle page tracking).  Without that mark, an access whose bit
+ *   reclaim consumes within the sampling interval is missed: a rare loss,
+ *   taken so that idle page tracking stays exact.
+
  * Only pages with a normal struct page are handled (vm_normal_folio() and
  * vm_normal_folio_pmd()): special mappings such as PFN maps, the zero pages
  * and device memory are never made old and never count as accessed.  Nor are
@@ -50,14 +59,18 @@ static struct folio *damon_folio_get(struct folio *folio)
 }
 
 /*
- * Record the result of clearing the accessed bits of @folio: keep a
- * consumed access visible to reclaim, then mark the folio idle.
+ * Record the result of clearing the accessed bits of @folio, keeping a
+ * consumed access visible to reclaim and to idle page tracking.  Returns
+ * whether the folio is marked idle, which the check can then rely on.
  */
-static void damon_folio_mkold(struct folio *folio, bool young)
+static bool damon_folio_mkold(struct folio *folio, bool young)
 {
-	if (young)
+	if (young) {
+		folio_clear_idle(folio);
 		folio_set_young(folio);
-	folio_set_idle(folio);
+		return false;
+	}
+	return folio_test_idle(folio);
 }
 
 /**
@@ -68,28 +81,29 @@ static void damon_folio_mkold(struct folio *folio, bool young)
  * @addr:	the address @pte maps.
  *
  * Clears the accessed bit of @pte and of the secondary MMUs for the page.
- * If any was set, marks the folio young so that reclaim still counts the
- * reference; always marks the folio idle.  Does nothing for a PTE that is
- * not present or does not map a normal page.
+ * If any was set, marks the folio young and not idle so that reclaim and
+ * idle page tracking still count the access.  Never marks it idle.  Does
+ * nothing for a PTE that is not present or does not map a normal page.
  *
  * Context: Any context that holds @ptl.  Does not sleep.
+ * Return: true if the folio is left marked idle, false otherwise.
  */
-void damon_ptep_mkold(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
+bool damon_ptep_mkold(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
 		      unsigned long addr)
 {
 	pte_t entry = ptep_get(pte);
 	struct folio *folio;
-	bool young;
+	bool idle;
 
 	lockdep_assert_held(ptl);
 	if (!pte_present(entry))
-		return;
+		return false;
 	folio = damon_folio_get(vm_normal_folio(vma, addr, entry));
 	if (!folio)
-		return;
-	young = ptep_clear_young_notify(vma, addr, pte);
-	damon_folio_mkold(folio, young);
+		return false;
+	idle = damon_folio_mkold(folio, ptep_clear_young_notify(vma, addr, pte));
 	folio_put(folio);
+	return idle;
 }
 
 /**
@@ -98,14 +112,16 @@ void damon_ptep_mkold(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
  * @ptl:	the page table lock of @pte, held by the caller.
  * @vma:	the VMA that maps @addr.
  * @addr:	the address @pte maps.
+ * @idle_marked: what damon_ptep_mkold() returned when it made the page old.
  *
  * Context: Any context that holds @ptl.  Does not sleep.
- * Return: true if the accessed bit of @pte is set, the folio is not idle, or
- * a secondary MMU reports an access; false otherwise, and for a PTE that is
- * not present or does not map a normal page.
+ * Return: true if the accessed bit of @pte is set, a secondary MMU reports
+ * an access, or @idle_marked and the folio is no longer idle; false
+ * otherwise, and for a PTE that is not present or does not map a normal
+ * page.
  */
 bool damon_ptep_young(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
-		      unsigned long addr)
+		      unsigned long addr, bool idle_marked)
 {
 	pte_t entry = ptep_get(pte);
 	struct folio *folio;
@@ -117,7 +133,7 @@ bool damon_ptep_young(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
 	folio = damon_folio_get(vm_normal_folio(vma, addr, entry));
 	if (!folio)
 		return false;
-	young = pte_young(entry) || !folio_test_idle(folio) ||
+	young = pte_young(entry) || (idle_marked && !folio_test_idle(folio)) ||
 		mmu_notifier_test_young(vma->vm_mm, addr);
 	folio_put(folio);
 	return young;
@@ -134,24 +150,25 @@ bool damon_ptep_young(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
  * The PMD counterpart of damon_ptep_mkold(), for the whole huge page.
  *
  * Context: Any context that holds @ptl.  Does not sleep.
+ * Return: true if the folio is left marked idle, false otherwise.
  */
-void damon_pmdp_mkold(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
+bool damon_pmdp_mkold(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
 		      unsigned long addr)
 {
 	pmd_t entry = pmdp_get(pmd);
 	struct folio *folio;
-	bool young;
+	bool idle;
 
 	lockdep_assert_held(ptl);
 	addr &= HPAGE_PMD_MASK;
 	if (!pmd_trans_huge(entry))
-		return;
+		return false;
 	folio = damon_folio_get(vm_normal_folio_pmd(vma, addr, entry));
 	if (!folio)
-		return;
-	young = pmdp_clear_young_notify(vma, addr, pmd);
-	damon_folio_mkold(folio, young);
+		return false;
+	idle = damon_folio_mkold(folio, pmdp_clear_young_notify(vma, addr, pmd));
 	folio_put(folio);
+	return idle;
 }
 
 /**
@@ -160,14 +177,15 @@ void damon_pmdp_mkold(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
  * @ptl:	the lock of @pmd, held by the caller (pmd_trans_huge_lock()).
  * @vma:	the VMA that maps @addr.
  * @addr:	the address to ask secondary MMUs about.
+ * @idle_marked: what damon_pmdp_mkold() returned when it made the page old.
  *
  * Context: Any context that holds @ptl.  Does not sleep.
- * Return: true if the accessed bit of @pmd is set, the folio is not idle, or
- * a secondary MMU reports an access to @addr; false otherwise, and for a PMD
- * that does not map a normal transparent huge page.
+ * Return: true if the accessed bit of @pmd is set, a secondary MMU reports
+ * an access to @addr, or @idle_marked and the folio is no longer idle; false
+ * otherwise, and for a PMD that does not map a normal transparent huge page.
  */
 bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
-		      unsigned long addr)
+		      unsigned long addr, bool idle_marked)
 {
 	pmd_t entry = pmdp_get(pmd);
 	struct folio *folio;
@@ -179,7 +197,7 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
 	folio = damon_folio_get(vm_normal_folio_pmd(vma, addr, entry));
 	if (!folio)
 		return false;
-	young = pmd_young(entry) || !folio_test_idle(folio) ||
+	young = pmd_young(entry) || (idle_marked && !folio_test_idle(folio)) ||
 		mmu_notifier_test_young(vma->vm_mm, addr);
 	folio_put(folio);
 	return young;
@@ -200,6 +218,7 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 				 unsigned long next, struct mm_walk *walk)
 {
 	struct vm_area_struct *vma = walk->vma;
+	bool *idle_marked = walk->private;
 	spinlock_t *ptl;	/* the PMD lock or the PTE table lock */
 	pte_t *pte;
 
@@ -207,7 +226,7 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 	ptl = pmd_trans_huge_lock(pmd, vma);
 	if (ptl) {
 		if (pmd_trans_huge(pmdp_get(pmd)))
-			damon_pmdp_mkold(pmd, ptl, vma, addr);
+			*idle_marked = damon_pmdp_mkold(pmd, ptl, vma, addr);
 		spin_unlock(ptl);
 		return 0;
 	}
@@ -215,7 +234,7 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!pte)
 		return 0;
-	damon_ptep_mkold(pte, ptl, vma, addr);
+	*idle_marked = damon_ptep_mkold(pte, ptl, vma, addr);
 	pte_unmap_unlock(pte, ptl);
 	return 0;
 }
@@ -234,17 +253,23 @@ static const struct mm_walk_ops damon_mkold_ops = {
  * page without a normal struct page.
  *
  * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
+ * Return: true if the page is left marked idle, for damon_va_young().
  */
-void damon_va_mkold(struct mm_struct *mm, unsigned long addr)
+bool damon_va_mkold(struct mm_struct *mm, unsigned long addr)
 {
+	bool idle_marked = false;
+
 	addr &= PAGE_MASK;
 	mmap_assert_locked(mm);
-	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_mkold_ops, NULL);
+	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_mkold_ops,
+			&idle_marked);
+	return idle_marked;
 }
 
 /* The result of damon_va_young()'s walk. */
 struct damon_young_walk {
 	unsigned long folio_sz;
+	bool idle_marked;	/* in: what damon_va_mkold() returned */
 	bool young;
 };
 
@@ -260,7 +285,8 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 	ptl = pmd_trans_huge_lock(pmd, vma);
 	if (ptl) {
 		if (pmd_trans_huge(pmdp_get(pmd))) {
-			res->young = damon_pmdp_young(pmd, ptl, vma, addr);
+			res->young = damon_pmdp_young(pmd, ptl, vma, addr,
+						      res->idle_marked);
 			res->folio_sz = HPAGE_PMD_SIZE;
 		}
 		spin_unlock(ptl);
@@ -270,7 +296,7 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!pte)
 		return 0;
-	res->young = damon_ptep_young(pte, ptl, vma, addr);
+	res->young = damon_ptep_young(pte, ptl, vma, addr, res->idle_marked);
 	pte_unmap_unlock(pte, ptl);
 	return 0;
 }
@@ -284,6 +310,7 @@ static const struct mm_walk_ops damon_young_ops = {
  * damon_va_young() - test whether the page at a user address was accessed.
  * @mm:		the address space.
  * @addr:	the address.
+ * @idle_marked: what damon_va_mkold() returned when it made the page old.
  * @folio_sz:	set to the size of the page table mapping found at @addr:
  *		HPAGE_PMD_SIZE for a PMD-mapped transparent huge page,
  *		PAGE_SIZE otherwise (also when nothing is mapped).  Every
@@ -295,11 +322,11 @@ static const struct mm_walk_ops damon_young_ops = {
  * false if not, or if @addr is not mapped by a normal page.
  */
 bool damon_va_young(struct mm_struct *mm, unsigned long addr,
-		    unsigned long *folio_sz)
+		    bool idle_marked, unsigned long *folio_sz)
 {
 	struct damon_young_walk res = {
 		.folio_sz = PAGE_SIZE,
-		.young = false,
+		.idle_marked = idle_marked,
 	};
 
 	addr &= PAGE_MASK;

@@ -124,6 +124,7 @@ int damon_split_region_at(struct damon_target *t, struct damon_region *r,
 		return -ENOMEM;
 	new->nr_accesses = r->nr_accesses;
 	new->sampling_addr = r->sampling_addr;
+	new->sampling_idle = r->sampling_idle;
 
 	r->ar.end = new->ar.start;
 	r->age = 0;
@@ -173,6 +174,7 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 			goto out_destroy_pieces;
 		piece->nr_accesses = r->nr_accesses;
 		piece->sampling_addr = r->sampling_addr;
+		piece->sampling_idle = r->sampling_idle;
 		damon_add_region(piece, &pieces);
 		cond_resched();
 	}

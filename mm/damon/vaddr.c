@@ -414,7 +414,7 @@ static void damon_va_update(struct damon_ctx *ctx)
 static void damon_va_arm(struct mm_struct *mm, struct damon_region *r)
 {
 	r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
-	damon_va_mkold(mm, r->sampling_addr);
+	r->sampling_idle = damon_va_mkold(mm, r->sampling_addr);
 }
 
 /*
@@ -429,17 +429,23 @@ static void damon_va_arm(struct mm_struct *mm, struct damon_region *r)
 struct damon_va_last_check {
 	unsigned long addr;	/* the mapping's start, aligned to @sz */
 	unsigned long sz;	/* the mapping's size, 0 if none checked */
+	bool idle_marked;	/* how the mapping was armed */
 	bool young;
 };
 
-static bool damon_va_young_cached(struct mm_struct *mm, unsigned long addr,
+static bool damon_va_young_cached(struct mm_struct *mm,
+				  const struct damon_region *r,
 				  struct damon_va_last_check *last)
 {
-	if (last->sz && ALIGN_DOWN(addr, last->sz) == last->addr)
+	unsigned long addr = r->sampling_addr;
+
+	if (last->sz && ALIGN_DOWN(addr, last->sz) == last->addr &&
+	    last->idle_marked == r->sampling_idle)
 		return last->young;
 
-	last->young = damon_va_young(mm, addr, &last->sz);
+	last->young = damon_va_young(mm, addr, r->sampling_idle, &last->sz);
 	last->addr = ALIGN_DOWN(addr, last->sz);
+	last->idle_marked = r->sampling_idle;
 	return last->young;
 }
 
@@ -478,7 +484,7 @@ static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
 
 	list_for_each_entry(r, &t->regions_list, list) {
 		if (mm && count && damon_va_armed(r) &&
-		    damon_va_young_cached(mm, r->sampling_addr, &last))
+		    damon_va_young_cached(mm, r, &last))
 			r->nr_accesses++;
 		max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
 	}
