@@ -544,6 +544,15 @@ static bool damon_va_target_valid(struct damon_target *t)
 	return valid;
 }
 
+/* No ->reset_aggregated() or ->cleanup(): no state beyond the regions. */
+static const struct damon_primitive damon_va_primitive = {
+	.check_accesses		= damon_va_check_accesses,
+	.prepare_access_checks	= damon_va_prepare_access_checks,
+	.target_valid		= damon_va_target_valid,
+	.init			= damon_va_init,
+	.update			= damon_va_update,
+};
+
 /**
  * damon_va_set_primitives() - make a context monitor virtual address spaces.
  * @ctx:	the context, whose kdamond must not be running.
@@ -557,13 +566,5 @@ static bool damon_va_target_valid(struct damon_target *t)
  */
 void damon_va_set_primitives(struct damon_ctx *ctx)
 {
-	ctx->primitive = (struct damon_primitive){
-		.init			= damon_va_init,
-		.update			= damon_va_update,
-		.prepare_access_checks	= damon_va_prepare_access_checks,
-		.check_accesses		= damon_va_check_accesses,
-		.reset_aggregated	= NULL,
-		.target_valid		= damon_va_target_valid,
-		.cleanup		= NULL,
-	};
+	ctx->primitive = damon_va_primitive;
 }
