@@ -11,19 +11,30 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t devpts devpts /dev/pts 2>/dev/null
-for d in /tmp /run /var/tmp /root /dev/shm; do
-	mount -t tmpfs -o mode=1777 tmpfs "$d"
-done
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-
-results="" run=""
+results="" run="" repo=""
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	damon_harness.results=*) results=${arg#*=} ;;
 	damon_harness.run=*) run=${arg#*=} ;;
+	damon_harness.repo=*) repo=${arg#*=} ;;
 	esac
 done
+
+# Keep a view of the host's root before tmpfs covers /tmp and the like: a
+# checkout under /tmp (as CI may make) must stay visible in the guest.
+mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -p /run/host
+mount --bind / /run/host
+for d in /tmp /var/tmp /root /dev/shm; do
+	mount -t tmpfs -o mode=1777 tmpfs "$d"
+done
+for p in "$repo" "$results"; do
+	[ -n "$p" ] && [ ! -d "$p" ] || continue
+	mkdir -p "$p"
+	mount --bind "/run/host$p" "$p"
+done
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results "$results"
 
 hostname damon-guest

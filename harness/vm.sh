@@ -56,7 +56,7 @@ trap 'rm -rf "$run"' EXIT
 cmdline="console=ttyS0 earlyprintk=serial panic=-1 oops=panic pti=on"
 cmdline+=" root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" ro init=$HARNESS/guest-init.sh loglevel=5 damon_harness.results=$RESULTS"
-cmdline+=" damon_harness.run=$run $append"
+cmdline+=" damon_harness.run=$run damon_harness.repo=$REPO $append"
 
 # shellcheck disable=SC2054
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max
