@@ -40,23 +40,23 @@ struct damon_addr_range {
  * struct damon_region - a part of a target whose pages are assumed to be
  * accessed alike.
  * @ar:			the address range of the region.
+ * @nr_accesses:	how many sampling intervals of the current aggregation
+ *			interval found the region accessed.
  * @sampling_addr:	the address whose access is checked in the current
  *			sampling interval.  The primitives set it; a value
  *			outside @ar means the region is not armed yet.
- * @nr_accesses:	how many sampling intervals of the current aggregation
- *			interval found the region accessed.
  *
  * The regions of a target are sorted by address and never overlap.  Gaps
  * between them are allowed.
  */
 struct damon_region {
 	struct damon_addr_range ar;
-	unsigned long sampling_addr;
 	unsigned int nr_accesses;
+	unsigned long sampling_addr;
 /* private: */
+	struct list_head list;	/* in the target's regions_list */
 	unsigned int age;	/* aggregations since the last split or merge */
 	bool sampling_idle;	/* the sampled page was idle when armed */
-	struct list_head list;	/* in the target's regions_list */
 };
 
 /**
@@ -88,10 +88,10 @@ struct damon_ctx;
  *		Called once by kdamond before it starts sampling.
  * @update:	fit the targets' regions to changes of the address space.
  *		Called every regions update interval.
- * @prepare_access_checks: arm every region: choose a new
- *		&damon_region->sampling_addr and clear its accessed state.
- *		Called after @init, and after the regions were changed by an
- *		aggregation or by @update.
+ * @prepare_access_checks: arm every region that is not armed: choose a
+ *		&damon_region->sampling_addr inside it and clear the
+ *		accessed state there.  Called after @init, and after the
+ *		regions were changed by an aggregation or by @update.
  * @check_accesses: for every armed region, add one to
  *		&damon_region->nr_accesses if its sampling address was
  *		accessed since it was armed, then arm it again.  Returns the

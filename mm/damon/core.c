@@ -46,12 +46,14 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/damon.h>
 
-/* The default attributes of a new context. */
-#define DAMON_DEFAULT_SAMPLE_US		5000
-#define DAMON_DEFAULT_AGGR_US		100000
-#define DAMON_DEFAULT_UPDATE_US		1000000
-#define DAMON_DEFAULT_MIN_NR_REGIONS	10
-#define DAMON_DEFAULT_MAX_NR_REGIONS	1000
+/* The attributes of a new context. */
+static const struct damon_attrs damon_default_attrs = {
+	.sample_interval	 = 5 * USEC_PER_MSEC,
+	.aggr_interval		 = 100 * USEC_PER_MSEC,
+	.regions_update_interval = USEC_PER_SEC,
+	.min_nr_regions		 = 10,
+	.max_nr_regions		 = 1000,
+};
 
 /* Fewer regions than this cannot find a hot area between two cold ones. */
 #define DAMON_MIN_NR_REGIONS_LIMIT	3
@@ -163,14 +165,15 @@ void damon_destroy_region(struct damon_region *r, struct damon_target *t)
  */
 struct damon_target *damon_new_target(unsigned long id)
 {
-	struct damon_target *t;
+	struct damon_target *t = kmalloc(sizeof(*t), GFP_KERNEL);
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (t) {
-		t->id = id;
-		INIT_LIST_HEAD(&t->list);
-		INIT_LIST_HEAD(&t->regions_list);
-	}
+	if (!t)
+		return NULL;
+	*t = (struct damon_target){
+		.id = id,
+		.regions_list = LIST_HEAD_INIT(t->regions_list),
+		.list = LIST_HEAD_INIT(t->list),
+	};
 	return t;
 }
 
@@ -197,12 +200,13 @@ void damon_add_target(struct damon_ctx *ctx, struct damon_target *t)
  */
 void damon_destroy_target(struct damon_target *t)
 {
-	struct damon_region *r, *next;
+	struct damon_region *r;
 
-	damon_for_each_region_safe(r, next, t)
-		damon_destroy_region(r, t);
 	list_del(&t->list);
 	put_pid(t->pid);
+	while ((r = list_first_entry_or_null(&t->regions_list,
+					     struct damon_region, list)))
+		damon_destroy_region(r, t);
 	kfree(t);
 }
 
@@ -230,21 +234,14 @@ unsigned int damon_nr_regions(const struct damon_target *t)
  */
 struct damon_ctx *damon_new_ctx(void)
 {
-	struct damon_ctx *ctx;
+	struct damon_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return NULL;
-
-	ctx->attrs.sample_interval = DAMON_DEFAULT_SAMPLE_US;
-	ctx->attrs.aggr_interval = DAMON_DEFAULT_AGGR_US;
-	ctx->attrs.regions_update_interval = DAMON_DEFAULT_UPDATE_US;
-	ctx->attrs.min_nr_regions = DAMON_DEFAULT_MIN_NR_REGIONS;
-	ctx->attrs.max_nr_regions = DAMON_DEFAULT_MAX_NR_REGIONS;
-
+	ctx->attrs = damon_default_attrs;
 	INIT_LIST_HEAD(&ctx->targets);
 	mutex_init(&ctx->lock);
-	/* No kdamond to wait for yet. */
+	/* Completed while no kdamond runs: destroy and stop never wait. */
 	init_completion(&ctx->kdamond_done);
 	complete_all(&ctx->kdamond_done);
 	return ctx;
