@@ -50,27 +50,44 @@
 
 #include "ops-common.h"
 
-/* Take a reference on @folio so that its flags can be updated. */
-static struct folio *damon_folio_get(struct folio *folio)
-{
-	if (!folio || !folio_try_get(folio))
-		return NULL;
-	return folio;
-}
-
 /*
  * Record the result of clearing the accessed bits of @folio, keeping a
- * consumed access visible to reclaim and to idle page tracking.  Returns
- * whether the folio is marked idle, which the check can then rely on.
+ * consumed access visible to reclaim and to idle page tracking.  A
+ * reference is held around the flag updates, as page_idle.c does.
+ * Returns whether the folio is left marked idle, which the check can then
+ * rely on; false for a folio being freed.
  */
 static bool damon_folio_mkold(struct folio *folio, bool young)
 {
+	bool idle = false;
+
+	if (!folio_try_get(folio))
+		return false;
 	if (young) {
 		folio_clear_idle(folio);
 		folio_set_young(folio);
-		return false;
+	} else {
+		idle = folio_test_idle(folio);
 	}
-	return folio_test_idle(folio);
+	folio_put(folio);
+	return idle;
+}
+
+/*
+ * Whether @folio was accessed since it was made old: @young is the state of
+ * its accessed bit; a folio that was idle then and is not any more was
+ * accessed through someone else's consumption of the bit.
+ */
+static bool damon_folio_young(struct folio *folio, bool young,
+			      bool idle_marked)
+{
+	if (young)
+		return true;
+	if (!idle_marked || !folio_try_get(folio))
+		return false;
+	young = !folio_test_idle(folio);
+	folio_put(folio);
+	return young;
 }
 
 /**
@@ -93,17 +110,13 @@ bool damon_ptep_mkold(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
 {
 	pte_t entry = ptep_get(pte);
 	struct folio *folio;
-	bool idle;
 
 	lockdep_assert_held(ptl);
 	if (!pte_present(entry))
 		return false;
-	folio = damon_folio_get(vm_normal_folio(vma, addr, entry));
-	if (!folio)
-		return false;
-	idle = damon_folio_mkold(folio, ptep_clear_young_notify(vma, addr, pte));
-	folio_put(folio);
-	return idle;
+	folio = vm_normal_folio(vma, addr, entry);
+	return folio &&
+	       damon_folio_mkold(folio, ptep_clear_young_notify(vma, addr, pte));
 }
 
 /**
@@ -125,18 +138,15 @@ bool damon_ptep_young(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
 {
 	pte_t entry = ptep_get(pte);
 	struct folio *folio;
-	bool young;
 
 	lockdep_assert_held(ptl);
 	if (!pte_present(entry))
 		return false;
-	folio = damon_folio_get(vm_normal_folio(vma, addr, entry));
-	if (!folio)
-		return false;
-	young = pte_young(entry) || (idle_marked && !folio_test_idle(folio)) ||
-		mmu_notifier_test_young(vma->vm_mm, addr);
-	folio_put(folio);
-	return young;
+	folio = vm_normal_folio(vma, addr, entry);
+	return folio &&
+	       damon_folio_young(folio, pte_young(entry) ||
+				 mmu_notifier_test_young(vma->vm_mm, addr),
+				 idle_marked);
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
@@ -157,18 +167,14 @@ bool damon_pmdp_mkold(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
 {
 	pmd_t entry = pmdp_get(pmd);
 	struct folio *folio;
-	bool idle;
 
 	lockdep_assert_held(ptl);
 	addr &= HPAGE_PMD_MASK;
 	if (!pmd_trans_huge(entry))
 		return false;
-	folio = damon_folio_get(vm_normal_folio_pmd(vma, addr, entry));
-	if (!folio)
-		return false;
-	idle = damon_folio_mkold(folio, pmdp_clear_young_notify(vma, addr, pmd));
-	folio_put(folio);
-	return idle;
+	folio = vm_normal_folio_pmd(vma, addr, entry);
+	return folio &&
+	       damon_folio_mkold(folio, pmdp_clear_young_notify(vma, addr, pmd));
 }
 
 /**
@@ -189,18 +195,15 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
 {
 	pmd_t entry = pmdp_get(pmd);
 	struct folio *folio;
-	bool young;
 
 	lockdep_assert_held(ptl);
 	if (!pmd_trans_huge(entry))
 		return false;
-	folio = damon_folio_get(vm_normal_folio_pmd(vma, addr, entry));
-	if (!folio)
-		return false;
-	young = pmd_young(entry) || (idle_marked && !folio_test_idle(folio)) ||
-		mmu_notifier_test_young(vma->vm_mm, addr);
-	folio_put(folio);
-	return young;
+	folio = vm_normal_folio_pmd(vma, addr, entry);
+	return folio &&
+	       damon_folio_young(folio, pmd_young(entry) ||
+				 mmu_notifier_test_young(vma->vm_mm, addr),
+				 idle_marked);
 }
 #endif	/* CONFIG_TRANSPARENT_HUGEPAGE */
 
