@@ -47,7 +47,8 @@ struct damon_addr_range {
  *			outside @ar means the region is not armed yet.
  *
  * The regions of a target are sorted by address and never overlap.  Gaps
- * between them are allowed.
+ * between them are allowed.  Primitives count an access with
+ * damon_count_access(), which also tells the core where it was seen.
  */
 struct damon_region {
 	struct damon_addr_range ar;
@@ -57,7 +58,25 @@ struct damon_region {
 	struct list_head list;	/* in the target's regions_list */
 	unsigned int age;	/* aggregations since the last split or merge */
 	bool sampling_idle;	/* the sampled page was idle when armed */
+	u8 cold_aggrs;		/* aggregations in a row without an access */
+	unsigned long hit_addr;	/* an accessed address; valid if counted */
 };
+
+/**
+ * damon_count_access() - count an access found at a region's sampling
+ *	address.
+ * @r:	the region whose &damon_region->sampling_addr was accessed.
+ *
+ * Adds one to &damon_region->nr_accesses and remembers the address, so
+ * that the regions adjustment can zoom in on it.
+ *
+ * Context: The context's kdamond, from ->check_accesses().
+ */
+static inline void damon_count_access(struct damon_region *r)
+{
+	r->nr_accesses++;
+	r->hit_addr = r->sampling_addr;
+}
 
 /**
  * struct damon_target - one monitored entity, such as a process.
@@ -92,9 +111,9 @@ struct damon_ctx;
  *		&damon_region->sampling_addr inside it and clear the
  *		accessed state there.  Called after @init, and after the
  *		regions were changed by an aggregation or by @update.
- * @check_accesses: for every armed region, add one to
- *		&damon_region->nr_accesses if its sampling address was
- *		accessed since it was armed, then arm it again.  Returns the
+ * @check_accesses: for every armed region, call damon_count_access()
+ *		if its sampling address was accessed since it was armed,
+ *		then arm it again.  Returns the
  *		largest &damon_region->nr_accesses of the context.  Called
  *		once every sampling interval.
  * @reset_aggregated: called after the counts were reset at the end of an
@@ -186,7 +205,7 @@ struct damon_ctx {
 /* private: */
 	bool kdamond_stop;		/* WRITE_ONCE under @lock, READ_ONCE */
 	struct completion kdamond_done;	/* completed when kdamond exits */
-	unsigned int last_nr_regions;	/* at the last split; kdamond only */
+	unsigned int nr_regions_goal;	/* regions to sample; kdamond only */
 	unsigned long sz_limit;		/* the largest region; kdamond only */
 };
 
@@ -214,6 +233,12 @@ struct damon_ctx {
 #define damon_for_each_target_safe(t, next, ctx) \
 	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
 
+/**
+ * damon_sz_region() - the size of a region.
+ * @r:	the region.
+ *
+ * Return: the size of the address range of @r, in bytes.
+ */
 static inline unsigned long damon_sz_region(const struct damon_region *r)
 {
 	return r->ar.end - r->ar.start;

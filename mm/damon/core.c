@@ -106,6 +106,8 @@ struct damon_region *damon_new_region(unsigned long start, unsigned long end)
 	r->sampling_addr = end;
 	r->nr_accesses = 0;
 	r->age = 0;
+	r->cold_aggrs = DAMON_COLD_AGGRS;
+	r->hit_addr = end;
 	INIT_LIST_HEAD(&r->list);
 	return r;
 }
@@ -460,17 +462,29 @@ static bool kdamond_interval_passed(ktime_t *last, ktime_t now,
 	return true;
 }
 
-/* Report every region of the aggregation that ends, then reset its count. */
+/* Show every region of the aggregation that ends to the tracepoint. */
+static void kdamond_trace_aggregated(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+
+	if (!trace_damon_aggregated_enabled())
+		return;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t)
+			trace_damon_aggregated(t, r, damon_nr_regions(t));
+	}
+}
+
+/* Start a new aggregation: every count back to zero. */
 static void kdamond_reset_aggregated(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
 	struct damon_region *r;
 
 	damon_for_each_target(t, ctx) {
-		damon_for_each_region(r, t) {
-			trace_damon_aggregated(t, r, damon_nr_regions(t));
+		damon_for_each_region(r, t)
 			r->nr_accesses = 0;
-		}
 	}
 }
 
@@ -511,9 +525,9 @@ static void kdamond_exit(struct damon_ctx *ctx)
 /*
  * The monitoring thread of a context.  Each iteration sleeps one sampling
  * interval and checks the accesses; at the end of an aggregation interval
- * it merges the regions, shows them to the user, resets their counts and
- * splits them; every regions update interval it fits the regions to the
- * address space again.
+ * it merges the regions, shows them to the user, splits them where the
+ * counts suggest and resets the counts; every regions update interval it
+ * fits the regions to the address space again.
  */
 static int kdamond_fn(void *data)
 {
@@ -540,7 +554,7 @@ static int kdamond_fn(void *data)
 		done = true;
 
 	ctx->sz_limit = damon_region_sz_limit(ctx);
-	ctx->last_nr_regions = 0;
+	damon_reset_regions_goal(ctx);
 	last_aggregation = ktime_get();
 	last_update = last_aggregation;
 
@@ -561,8 +575,10 @@ static int kdamond_fn(void *data)
 			damon_merge_regions(ctx, max_nr_accesses);
 			if (cb->after_aggregation && cb->after_aggregation(ctx))
 				done = true;
+			kdamond_trace_aggregated(ctx);
+			/* The split zooms in on what the counts showed. */
+			damon_split_regions(ctx, max_nr_accesses);
 			kdamond_reset_aggregated(ctx);
-			damon_split_regions(ctx);
 			if (prim->reset_aggregated)
 				prim->reset_aggregated(ctx);
 			changed = true;

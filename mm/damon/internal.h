@@ -10,6 +10,17 @@
 #include <linux/damon.h>
 
 /* regions.c: region algebra and the adaptive regions adjustment */
+
+/*
+ * A region is cold once this many aggregations in a row found no access in
+ * it; only cold regions merge with each other.  A new region starts cold:
+ * nothing was seen in it yet.
+ */
+#define DAMON_COLD_AGGRS		3U
+
+/* Zooming in on an accessed address keeps 1/DAMON_ZOOM_DIV of a region. */
+#define DAMON_ZOOM_DIV			8
+
 unsigned long damon_rand(unsigned long start, unsigned long end);
 int damon_split_region_at(struct damon_target *t, struct damon_region *r,
 			  unsigned long sz_left);
@@ -17,11 +28,13 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 			      unsigned int nr_pieces);
 void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 			     struct damon_region *r);
-void damon_merge_regions_of(struct damon_target *t, unsigned int threshold,
-			    unsigned long sz_limit);
-void damon_split_regions_of(struct damon_target *t, int nr_subs);
+unsigned int damon_merge_regions_of(struct damon_target *t,
+				    unsigned int threshold,
+				    unsigned long sz_limit);
+unsigned int damon_zoom_region(struct damon_target *t, struct damon_region *r);
+void damon_reset_regions_goal(struct damon_ctx *ctx);
 void damon_merge_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses);
-void damon_split_regions(struct damon_ctx *ctx);
+void damon_split_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses);
 unsigned long damon_region_sz_limit(struct damon_ctx *ctx);
 int damon_fit_regions(struct damon_target *t,
 		      const struct damon_addr_range *ranges,

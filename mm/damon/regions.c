@@ -9,34 +9,45 @@
  * takes a lock.
  *
  * DAMON checks one address per region per sampling interval, so its cost
- * follows the number of regions, not the memory size.  To keep the answer
- * useful with few regions, each aggregation interval ends with a merge and
- * a split:
+ * follows the number of regions, not the memory size.  A hot spot much
+ * smaller than its region is rarely sampled: a 64 KiB spot in a 200 MiB
+ * region is hit by one sample in 3200.  So the regions are adjusted at the
+ * end of every aggregation interval, after the user saw the counts:
  *
- *  - Merge.  Two adjacent regions whose counts differ by at most a tenth of
- *    the largest count of the context are taken to be accessed alike and
- *    become one.  With the default intervals (5 ms sampling, 100 ms
- *    aggregation) a count lies in [0, 20]; if the hottest region scored 20,
- *    the threshold is 20 / 10 = 2, so neighbours at 11 and 13 merge while
- *    neighbours at 10 and 13 stay apart.  The tenth is a rule of thumb of
- *    the original design.
+ *  - History.  A sampled page found accessed was accessed, so a count
+ *    above zero is a fact while a count of zero is only an estimate.  Each
+ *    region remembers how many aggregations in a row showed it no access;
+ *    after DAMON_COLD_AGGRS of them (three) it is "cold".  An access in a
+ *    cold region is a "discovery".
  *
- *  - Size cap.  A merge never makes a region larger than the total
- *    monitored size divided by min_nr_regions, so at least about
- *    min_nr_regions regions survive any number of merges.  Monitoring
- *    4 GiB with min_nr_regions = 10 caps regions at 409.6 MiB (rounded
- *    down to DAMON_MIN_REGION).
+ *  - Merge.  Two adjacent regions with accesses whose counts differ by at
+ *    most a tenth of the largest count become one: with the default
+ *    intervals (5 ms sampling, 100 ms aggregation) counts lie in [0, 20],
+ *    so neighbours at 18 and 20 merge, at 17 and 20 they do not.  Two cold
+ *    regions merge too.  Nothing else merges: a region that had accesses
+ *    lately stays apart from its cold neighbours until it is cold itself.
+ *    A merge never makes a region larger than the total monitored size
+ *    divided by min_nr_regions, so at least about min_nr_regions regions
+ *    remain.
  *
- *  - Split.  Every region larger than 2 * DAMON_MIN_REGION is then cut at a
- *    random point between 10% and 90% of its size, so that a boundary
- *    between hot and cold memory inside it can be found by the next
- *    aggregation.  Splitting is skipped while the context holds more than
- *    max_nr_regions / 2 regions, so a split at most doubles the count and
- *    never exceeds max_nr_regions (1000 by default: no split above 500).
- *    When the count has not changed since the last split and is below
- *    max_nr_regions / 3 (333 by default), regions are cut into three
- *    pieces instead, because the middle of a region may differ from both
- *    ends.  Splits that make no difference are undone by the next merge.
+ *  - Zoom.  The primitives tell where they found an access
+ *    (damon_count_access()).  A region with at most half the accesses of
+ *    the hottest is cut around such an address, so that the spot that was
+ *    hit weighs eight times more in the middle piece (damon_zoom_region()).
+ *    Any other region that is not cold is cut in two at a random point, to
+ *    find the edges of what it holds.
+ *
+ *  - Search.  The cold regions are then cut into pieces of the same size,
+ *    so that the context samples nr_regions_goal regions: the samples spread
+ *    evenly over cold memory, where an unknown spot is found the sooner the
+ *    more regions look for it.  The goal starts at max_nr_regions / 2,
+ *    doubles (up to that) on a discovery and otherwise shrinks by a
+ *    sixteenth per aggregation down to min_nr_regions, so the search costs
+ *    only while it finds something.  No cut takes the context above
+ *    max_nr_regions.
+ *
+ * Between two aggregations the cold pieces merge back, so the user sees
+ * the few regions that describe the access pattern, not the search grid.
  */
 
 #include <linux/align.h>
@@ -55,6 +66,9 @@
  */
 #define DAMON_MERGE_THRESHOLD_DIV	10
 
+/* An aggregation without a discovery lowers the regions goal by 1/16. */
+#define DAMON_GOAL_DECAY_DIV		16
+
 /* A random split leaves between 1 and 9 tenths of a region on the left. */
 #define DAMON_SPLIT_MIN_TENTHS		1
 #define DAMON_SPLIT_MAX_TENTHS		9
@@ -65,6 +79,17 @@
  */
 #define DAMON_SPARE_TARGET(name)					\
 	{ .regions_list = LIST_HEAD_INIT((name).regions_list) }
+
+/* A piece cut from @r inherits its count, sampling and history. */
+static void damon_copy_state(struct damon_region *piece,
+			     const struct damon_region *r)
+{
+	piece->nr_accesses = r->nr_accesses;
+	piece->sampling_addr = r->sampling_addr;
+	piece->sampling_idle = r->sampling_idle;
+	piece->cold_aggrs = r->cold_aggrs;
+	piece->hit_addr = r->hit_addr;
+}
 
 /* Unlink @r from the spare target @from, to insert it elsewhere. */
 static void damon_take_region(struct damon_target *from,
@@ -101,7 +126,8 @@ unsigned long damon_rand(unsigned long start, unsigned long end)
  * @sz_left:	the size @r keeps.
  *
  * @r keeps [start, start + @sz_left); a new region inserted after it takes
- * the rest.  Both pieces keep the count and the sampling address of @r, so
+ * the rest.  Both pieces keep the count, the sampling address and the
+ * access history of @r, so
  * whichever piece contains the armed address stays armed, and both start
  * a new age.
  *
@@ -123,8 +149,7 @@ int damon_split_region_at(struct damon_target *t, struct damon_region *r,
 	if (!new)
 		return -ENOMEM;
 	new->nr_accesses = r->nr_accesses;
-	new->sampling_addr = r->sampling_addr;
-	new->sampling_idle = r->sampling_idle;
+	damon_copy_state(new, r);
 
 	r->ar.end = new->ar.start;
 	r->age = 0;
@@ -172,9 +197,7 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 					 start + sz_piece * (i + 1));
 		if (!piece)
 			goto out_destroy_pieces;
-		piece->nr_accesses = r->nr_accesses;
-		piece->sampling_addr = r->sampling_addr;
-		piece->sampling_idle = r->sampling_idle;
+		damon_copy_state(piece, r);
 		damon_add_region(piece, &pieces);
 		cond_resched();
 	}
@@ -236,9 +259,50 @@ void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 	}
 	l->nr_accesses = lo + (unsigned int)mul_u64_u64_div_u64(hi - lo, sz_hi,
 								 sz_l + sz_r);
+	if (r->nr_accesses > l->nr_accesses)
+		l->hit_addr = r->hit_addr;
+	l->cold_aggrs = min(l->cold_aggrs, r->cold_aggrs);
 	l->ar.end = r->ar.end;
 	l->age = 0;
 	damon_destroy_region(r, t);
+}
+
+/* Whether @r has shown no access for long enough to be taken as cold. */
+static bool damon_region_cold(const struct damon_region *r)
+{
+	return !r->nr_accesses && r->cold_aggrs >= DAMON_COLD_AGGRS;
+}
+
+/*
+ * Whether two adjacent regions are accessed alike.  A sampled page that
+ * was found accessed was accessed: a count above zero is certain, a count
+ * of zero only says that the pages sampled so far were not.  So a region
+ * with accesses never merges with one without, and two regions without
+ * merge only once both have been cold for DAMON_COLD_AGGRS aggregations.
+ */
+static bool damon_alike(const struct damon_region *l,
+			const struct damon_region *r, unsigned int threshold)
+{
+	if (!l->nr_accesses || !r->nr_accesses)
+		return damon_region_cold(l) && damon_region_cold(r);
+	return abs_diff(l->nr_accesses, r->nr_accesses) <= threshold;
+}
+
+/*
+ * Close an aggregation for @r: it gets one older and its access history
+ * learns the count.  Returns whether this is a discovery: an access in a
+ * region that was cold.
+ */
+static bool damon_age_region(struct damon_region *r)
+{
+	bool found = r->nr_accesses && r->cold_aggrs >= DAMON_COLD_AGGRS;
+
+	r->age++;
+	if (r->nr_accesses)
+		r->cold_aggrs = 0;
+	else if (r->cold_aggrs < U8_MAX)
+		r->cold_aggrs++;
+	return found;
 }
 
 /**
@@ -249,65 +313,52 @@ void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
  * @sz_limit:	the largest size of a merged region.
  *
  * Walks the regions in address order and merges each one into the region
- * before it when they touch (no gap), their counts differ by at most
- * @threshold and the result is not larger than @sz_limit.  A merged region
- * may absorb its next neighbour too.  Called once per aggregation, this is
- * also where the regions age: every region gets one older, a merged one
- * starts again at 0.
+ * before it when they touch (no gap), are accessed alike and the result is
+ * not larger than @sz_limit.  Two regions are alike when both have
+ * accesses and their counts differ by at most @threshold, or when both
+ * have been without accesses for DAMON_COLD_AGGRS aggregations in a row.
+ * A merged region may absorb its next neighbour too.  Called once per
+ * aggregation, this is also where the regions age and learn whether they
+ * were accessed.
  *
  * Context: Any context.
+ * Return: the number of discoveries: regions that were cold and now show
+ * accesses.
  */
-void damon_merge_regions_of(struct damon_target *t, unsigned int threshold,
-			    unsigned long sz_limit)
+unsigned int damon_merge_regions_of(struct damon_target *t,
+				    unsigned int threshold,
+				    unsigned long sz_limit)
 {
 	struct damon_region *r, *next, *prev = NULL;
+	unsigned int nr_found = 0;
 
 	damon_for_each_region_safe(r, next, t) {
-		r->age++;
+		nr_found += damon_age_region(r);
 		if (prev && prev->ar.end == r->ar.start &&
-		    abs_diff(prev->nr_accesses, r->nr_accesses) <= threshold &&
+		    damon_alike(prev, r, threshold) &&
 		    damon_sz_region(prev) + damon_sz_region(r) <= sz_limit)
 			damon_merge_two_regions(t, prev, r);
 		else
 			prev = r;
 	}
+	return nr_found;
+}
+
+/* The number of regions a context samples while it searches. */
+static unsigned int damon_goal_max(const struct damon_ctx *ctx)
+{
+	return max(ctx->attrs.max_nr_regions / 2, ctx->attrs.min_nr_regions);
 }
 
 /**
- * damon_split_regions_of() - cut every region of a target at random points.
- * @t:		the target.
- * @nr_subs:	the number of pieces to cut each region into, at most.
+ * damon_reset_regions_goal() - start searching with many regions.
+ * @ctx:	the context.
  *
- * A region larger than 2 * DAMON_MIN_REGION is cut at a random point
- * between 10% and 90% of its size, rounded down to DAMON_MIN_REGION; the
- * left piece is cut again the same way, up to @nr_subs - 1 cuts in all.  A
- * cut that rounds to nothing is skipped, not retried.  Pieces made here are
- * not cut again in the same call.  An allocation failure leaves the region
- * cut less.
- *
- * Context: Process context, may sleep (allocates).
+ * Context: The context's kdamond, or a caller owning a stopped context.
  */
-void damon_split_regions_of(struct damon_target *t, int nr_subs)
+void damon_reset_regions_goal(struct damon_ctx *ctx)
 {
-	struct damon_region *r, *next;
-	unsigned long sz, sz_left;
-	int i;
-
-	damon_for_each_region_safe(r, next, t) {
-		sz = damon_sz_region(r);
-		for (i = 0; i < nr_subs - 1 && sz > 2 * DAMON_MIN_REGION; i++) {
-			sz_left = mult_frac(sz,
-					    damon_rand(DAMON_SPLIT_MIN_TENTHS,
-						       DAMON_SPLIT_MAX_TENTHS + 1),
-					    10);
-			sz_left = ALIGN_DOWN(sz_left, DAMON_MIN_REGION);
-			if (!sz_left || sz_left >= sz)
-				continue;
-			if (damon_split_region_at(t, r, sz_left))
-				break;
-			sz = sz_left;
-		}
-	}
+	ctx->nr_regions_goal = damon_goal_max(ctx);
 }
 
 /**
@@ -316,51 +367,169 @@ void damon_split_regions_of(struct damon_target *t, int nr_subs)
  * @max_nr_accesses:	the largest count of the context's regions.
  *
  * Applies damon_merge_regions_of() to every target, with a threshold of a
- * tenth of @max_nr_accesses and the context's region size cap.
+ * tenth of @max_nr_accesses and the context's region size cap, and adapts
+ * the number of regions to sample: a discovery doubles it, up to half of
+ * max_nr_regions; an aggregation without one lowers it by a sixteenth, down
+ * to min_nr_regions.
  *
  * Context: The context's kdamond, or a caller owning a stopped context.
  */
 void damon_merge_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses)
 {
 	unsigned int threshold = max_nr_accesses / DAMON_MERGE_THRESHOLD_DIV;
+	unsigned int goal = ctx->nr_regions_goal, nr_found = 0;
 	struct damon_target *t;
 
 	damon_for_each_target(t, ctx)
-		damon_merge_regions_of(t, threshold, ctx->sz_limit);
+		nr_found += damon_merge_regions_of(t, threshold, ctx->sz_limit);
+
+	if (nr_found)
+		goal = min(max(goal, 1U) * 2, damon_goal_max(ctx));
+	else if (goal > ctx->attrs.min_nr_regions)
+		goal -= max(goal / DAMON_GOAL_DECAY_DIV, 1U);
+	ctx->nr_regions_goal = max_t(unsigned int, goal,
+				     ctx->attrs.min_nr_regions);
+}
+
+/* Cut @r in two at a random point between 10% and 90% of its size. */
+static int damon_split_region_randomly(struct damon_target *t,
+				       struct damon_region *r)
+{
+	unsigned long sz = damon_sz_region(r), sz_left;
+
+	sz_left = mult_frac(sz, damon_rand(DAMON_SPLIT_MIN_TENTHS,
+					   DAMON_SPLIT_MAX_TENTHS + 1), 10);
+	sz_left = ALIGN_DOWN(sz_left, DAMON_MIN_REGION);
+	if (!sz_left || sz_left >= sz)
+		return -EINVAL;
+	return damon_split_region_at(t, r, sz_left);
+}
+
+/**
+ * damon_zoom_region() - cut the neighbourhood of an accessed address out
+ *	of a region.
+ * @t:	the target @r belongs to.
+ * @r:	a region with accesses, whose &damon_region->hit_addr is inside it.
+ *
+ * Makes the page at the accessed address, with 1/(2 * DAMON_ZOOM_DIV) of
+ * the size of @r on either side, a region of its own; so @r becomes up to
+ * three regions, the middle one about 1/DAMON_ZOOM_DIV of its size.  A hot
+ * spot much smaller than @r shows few accesses in @r; in the middle piece
+ * it weighs DAMON_ZOOM_DIV times more.
+ *
+ * Context: Process context, may sleep (allocates).
+ * Return: the number of regions added, 0 to 2.
+ */
+unsigned int damon_zoom_region(struct damon_target *t, struct damon_region *r)
+{
+	unsigned long side, hit, lo, hi;
+	unsigned int added = 0;
+
+	if (r->hit_addr < r->ar.start || r->hit_addr >= r->ar.end)
+		return 0;
+	side = ALIGN_DOWN(damon_sz_region(r) / (2 * DAMON_ZOOM_DIV),
+			  DAMON_MIN_REGION);
+	hit = ALIGN_DOWN(r->hit_addr, DAMON_MIN_REGION);
+	lo = hit - min(side, hit - r->ar.start);
+	hi = hit + DAMON_MIN_REGION;
+	hi += min(side, r->ar.end - hi);
+
+	if (hi < r->ar.end && !damon_split_region_at(t, r, hi - r->ar.start))
+		added++;
+	if (lo > r->ar.start && !damon_split_region_at(t, r, lo - r->ar.start))
+		added++;
+	return added;
+}
+
+/*
+ * Cut a region that is not cold, given @room for more regions: zoom in on
+ * a region with at most half the accesses of the hottest, cut any other in
+ * two.  Returns the number
+ * of regions added.
+ */
+static unsigned int damon_split_warm(struct damon_target *t,
+				     struct damon_region *r,
+				     unsigned int max_nr_accesses,
+				     unsigned int room)
+{
+	if (r->nr_accesses && r->nr_accesses * 2 <= max_nr_accesses &&
+	    room >= 2)
+		return damon_zoom_region(t, r) ?: !damon_split_region_randomly(t, r);
+	if (room)
+		return !damon_split_region_randomly(t, r);
+	return 0;
+}
+
+/*
+ * Cut the cold regions of @ctx, @sz_cold bytes in all, into up to @extra
+ * more regions, all of about the same size: a sample then covers as much
+ * cold memory wherever it falls.
+ */
+static void damon_split_cold(struct damon_ctx *ctx, unsigned int extra,
+			     unsigned int nr_cold, unsigned long sz_cold)
+{
+	unsigned long sz_piece, nr;
+	struct damon_target *t;
+	struct damon_region *r, *next;
+
+	sz_piece = max(sz_cold / (nr_cold + extra), DAMON_MIN_REGION);
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next, t) {
+			if (!extra)
+				return;
+			if (!damon_region_cold(r))
+				continue;
+			nr = min(damon_sz_region(r) / sz_piece, extra + 1UL);
+			if (nr > 1 && !damon_split_region_evenly(t, r, nr))
+				extra -= nr - 1;
+		}
+	}
 }
 
 /**
  * damon_split_regions() - cut the regions of a context to look for access
- *	pattern boundaries inside them.
- * @ctx:	the context.
+ *	pattern boundaries and hot spots inside them.
+ * @ctx:		the context.
+ * @max_nr_accesses:	the largest count of the context's regions.
  *
- * Does nothing while the context has more than max_nr_regions / 2 regions.
- * Otherwise cuts every region in two, or in three if the count is the one
- * seen by the previous split and below max_nr_regions / 3.  Either way the
- * count stays at most max_nr_regions.
+ * Called after the user saw the aggregation and before the counts are
+ * reset.  First every region that is not cold is cut: a region with
+ * accesses but at most half of @max_nr_accesses is zoomed in on around an
+ * accessed address (damon_zoom_region()), any other is cut in two at a
+ * random point.  Then the cold regions are cut into pieces of about the same
+ * size, so that the context holds the number of regions
+ * damon_merge_regions() chose to sample.  The count never
+ * exceeds max_nr_regions.
  *
  * Context: The context's kdamond, or a caller owning a stopped context.
  */
-void damon_split_regions(struct damon_ctx *ctx)
+void damon_split_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses)
 {
-	unsigned int nr_regions = 0;
+	unsigned int max_nr = ctx->attrs.max_nr_regions;
+	unsigned int nr = 0, nr_cold = 0;
+	unsigned long sz_cold = 0;
+	struct damon_region *r, *next;
 	struct damon_target *t;
-	int nr_subs = 2;
 
 	damon_for_each_target(t, ctx)
-		nr_regions += damon_nr_regions(t);
+		nr += damon_nr_regions(t);
 
-	if (nr_regions > ctx->attrs.max_nr_regions / 2)
-		return;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next, t) {
+			if (damon_region_cold(r)) {
+				nr_cold++;
+				sz_cold += damon_sz_region(r);
+				continue;
+			}
+			if (nr < max_nr)
+				nr += damon_split_warm(t, r, max_nr_accesses,
+						       max_nr - nr);
+		}
+	}
 
-	if (nr_regions == ctx->last_nr_regions &&
-	    nr_regions < ctx->attrs.max_nr_regions / 3)
-		nr_subs = 3;
-
-	damon_for_each_target(t, ctx)
-		damon_split_regions_of(t, nr_subs);
-
-	ctx->last_nr_regions = nr_regions;
+	if (nr_cold && nr < ctx->nr_regions_goal)
+		damon_split_cold(ctx, min(ctx->nr_regions_goal, max_nr) - nr,
+				 nr_cold, sz_cold);
 }
 
 /**

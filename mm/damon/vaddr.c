@@ -485,7 +485,7 @@ static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
 	list_for_each_entry(r, &t->regions_list, list) {
 		if (mm && count && damon_va_armed(r) &&
 		    damon_va_young_cached(mm, r, &last))
-			r->nr_accesses++;
+			damon_count_access(r);
 		max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
 	}
 	if (!mm)

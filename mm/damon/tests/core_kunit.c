@@ -338,27 +338,42 @@ static void damon_stop_long_sampling_latency(struct kunit *test)
 }
 
 /*
- * The accuracy test: a synthetic 1 GiB address space in which only a
- * 16 MiB range at 600 MiB is accessed.  A fake primitive counts a region
- * accessed when its sampling address falls in the hot range, so the only
- * source of error is DAMON's region adjustment.  A real kdamond samples
- * every 1 ms and aggregates every 20 ms (20 samples) and stops itself after
- * 50 aggregations.  One of the last 5 aggregations must have reported at
- * least 90% of the hot bytes accessed, with at most 10% of the bytes it
- * reports accessed outside the hot range.
+ * The accuracy tests: a synthetic address space in which only some hot
+ * spots are accessed.  A fake primitive counts a region accessed when its
+ * sampling address falls in a hot spot, so the only source of error is
+ * DAMON's region adjustment.  A real kdamond runs with the default
+ * attributes (5 ms sampling, 100 ms aggregation, 10 to 1000 regions) and
+ * stops itself after 60 aggregations.  An aggregation "finds" the spots
+ * when the regions it reports accessed hold at least 90% of the hot bytes
+ * (recall) and at least 90% of what they hold is hot (precision).  The
+ * spots must be found within 30 aggregations of the start, and one of the
+ * last 5 aggregations must find them too.
  *
- * The adjustment is random: a fringe of the hot range can stay inside a
- * large cold region for a while, when the random cuts keep leaving it in
- * pieces too cold to stand apart.  A user-space model of the same loop
- * fails the criterion after 30 aggregations in about 1% of runs (judging
- * the last one) or 0.25% (the best of the last 5); after 50 aggregations,
- * best of the last 5, in about 1 run in 10000.
+ * Spot i of n lies a third of the way into the i-th n-th of the space.
+ * The adjustment is random, so the assertion is statistical: a user-space
+ * model of the same loop, 200 runs per workload, needed at most 20
+ * aggregations (32 spots of 64 KiB; 7 for the others), and every run
+ * found the spots at the end.
  */
-#define DAMON_ACC_SPACE		SZ_1G
-#define DAMON_ACC_HOT_START	(600UL * SZ_1M)
-#define DAMON_ACC_HOT_END	(DAMON_ACC_HOT_START + SZ_16M)
-#define DAMON_ACC_NR_AGGRS	50
+#define DAMON_ACC_NR_AGGRS	60
+#define DAMON_ACC_FIND_BY	30
 #define DAMON_ACC_NR_JUDGED	5
+
+struct damon_acc_workload {
+	const char *desc;
+	unsigned long space;
+	unsigned long spot_sz;
+	unsigned int nr_spots;
+};
+
+static const struct damon_acc_workload damon_acc_workloads[] = {
+	{ "1g_1x16m", SZ_1G, SZ_16M, 1 },
+	{ "2g_8x1m", SZ_2G, SZ_1M, 8 },
+	{ "2g_32x64k", SZ_2G, SZ_64K, 32 },
+	{ "4g_4x256k", 4UL * SZ_1G, SZ_256K, 4 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(damon_acc, damon_acc_workloads, desc);
 
 struct damon_acc_result {
 	unsigned long hot_found;	/* hot bytes reported accessed */
@@ -367,9 +382,35 @@ struct damon_acc_result {
 };
 
 struct damon_acc_state {
+	const struct damon_acc_workload *wl;
+	unsigned long nr_samples;
 	unsigned int nr_aggrs;
 	struct damon_acc_result res[DAMON_ACC_NR_AGGRS];
 };
+
+static unsigned long damon_acc_spot_start(const struct damon_acc_workload *wl,
+					  unsigned int i)
+{
+	unsigned long part = wl->space / wl->nr_spots;
+
+	return ALIGN_DOWN(part * i + part / 3, PAGE_SIZE);
+}
+
+/* The hot bytes of [@start, @end). */
+static unsigned long damon_acc_hot_bytes(const struct damon_acc_workload *wl,
+					 unsigned long start, unsigned long end)
+{
+	unsigned long lo, hi, sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < wl->nr_spots; i++) {
+		lo = max(start, damon_acc_spot_start(wl, i));
+		hi = min(end, damon_acc_spot_start(wl, i) + wl->spot_sz);
+		if (lo < hi)
+			sum += hi - lo;
+	}
+	return sum;
+}
 
 static void damon_acc_init(struct damon_ctx *ctx)
 {
@@ -393,15 +434,18 @@ static void damon_acc_prepare(struct damon_ctx *ctx)
 
 static unsigned int damon_acc_check(struct damon_ctx *ctx)
 {
+	struct damon_acc_state *st = ctx->callback.private;
+	unsigned long addr;
 	struct damon_target *t;
 	struct damon_region *r;
 	unsigned int max_nr = 0;
 
+	st->nr_samples++;
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
-			if (r->sampling_addr >= DAMON_ACC_HOT_START &&
-			    r->sampling_addr < DAMON_ACC_HOT_END)
-				r->nr_accesses++;
+			addr = r->sampling_addr;
+			if (damon_acc_hot_bytes(st->wl, addr, addr + 1))
+				damon_count_access(r);
 			max_nr = max(max_nr, r->nr_accesses);
 			r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
 		}
@@ -413,9 +457,9 @@ static int damon_acc_after_aggregation(struct damon_ctx *ctx)
 {
 	struct damon_acc_state *st = ctx->callback.private;
 	struct damon_acc_result *res;
-	unsigned long lo, hi, hot;
 	struct damon_target *t;
 	struct damon_region *r;
+	unsigned long hot;
 
 	if (st->nr_aggrs >= DAMON_ACC_NR_AGGRS)
 		return 1;
@@ -426,9 +470,8 @@ static int damon_acc_after_aggregation(struct damon_ctx *ctx)
 		damon_for_each_region(r, t) {
 			if (!r->nr_accesses)
 				continue;
-			lo = max(r->ar.start, DAMON_ACC_HOT_START);
-			hi = min(r->ar.end, DAMON_ACC_HOT_END);
-			hot = lo < hi ? hi - lo : 0;
+			hot = damon_acc_hot_bytes(st->wl, r->ar.start,
+						  r->ar.end);
 			res->hot_found += hot;
 			res->cold_reported += damon_sz_region(r) - hot;
 		}
@@ -436,56 +479,61 @@ static int damon_acc_after_aggregation(struct damon_ctx *ctx)
 	return ++st->nr_aggrs >= DAMON_ACC_NR_AGGRS;
 }
 
-static void damon_kdamond_accuracy_hot_16m_of_1g(struct kunit *test)
+/* Recall and precision both at least 90%. */
+static bool damon_acc_found(const struct damon_acc_result *res,
+			    unsigned long hot_size)
 {
-	const struct damon_attrs attrs = {
-		.sample_interval = 1000,
-		.aggr_interval = 20000,
-		.regions_update_interval = USEC_PER_SEC,
-		.min_nr_regions = 10,
-		.max_nr_regions = 1000,
-	};
-	const unsigned long hot_size = DAMON_ACC_HOT_END - DAMON_ACC_HOT_START;
+	unsigned long reported = res->hot_found + res->cold_reported;
+
+	return res->hot_found * 10 >= hot_size * 9 &&
+		res->cold_reported * 10 <= reported;
+}
+
+static void damon_kdamond_accuracy(struct kunit *test)
+{
+	const struct damon_acc_workload *wl = test->param_value;
+	const unsigned long hot_size = wl->spot_sz * wl->nr_spots;
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
 	const struct damon_acc_result *res;
+	int first = -1, last = -1;
 	struct damon_acc_state *st;
-	unsigned long reported;
-	bool good = false;
 	unsigned int i;
 
 	damon_skip_if_busy(test);
 	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, st);
-	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	st->wl = wl;
 	ctx->primitive.init = damon_acc_init;
 	ctx->primitive.prepare_access_checks = damon_acc_prepare;
 	ctx->primitive.check_accesses = damon_acc_check;
 	ctx->callback.after_aggregation = damon_acc_after_aggregation;
 	ctx->callback.private = st;
-	damon_test_add_target(test, ctx, 1, 0, DAMON_ACC_SPACE);
+	damon_test_add_target(test, ctx, 1, 0, wl->space);
 
 	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1), 0);
-	/* 50 aggregations of 20 ms take about a second even on a slow VM. */
-	if (!wait_for_completion_timeout(&ctx->kdamond_done, 20 * HZ))
+	/* 60 aggregations of 100 ms take 6 s, a little more on a slow VM. */
+	if (!wait_for_completion_timeout(&ctx->kdamond_done, 60 * HZ))
 		KUNIT_FAIL(test, "kdamond did not stop by itself");
 	KUNIT_ASSERT_EQ(test, st->nr_aggrs, DAMON_ACC_NR_AGGRS);
 	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
 
-	for (i = DAMON_ACC_NR_AGGRS - DAMON_ACC_NR_JUDGED;
-	     i < DAMON_ACC_NR_AGGRS; i++) {
-		res = &st->res[i];
-		reported = res->hot_found + res->cold_reported;
-		kunit_info(test, "aggregation %u: %u regions, %lu of %lu hot KiB found, %lu cold KiB reported\n",
-			   i, res->nr_regions, res->hot_found >> 10,
-			   hot_size >> 10, res->cold_reported >> 10);
-		/* Recall of 90% and at most 10% of false positives. */
-		if (res->hot_found * 10 >= hot_size * 9 &&
-		    res->cold_reported * 10 <= reported)
-			good = true;
+	for (i = 0; i < DAMON_ACC_NR_AGGRS; i++) {
+		if (!damon_acc_found(&st->res[i], hot_size))
+			continue;
+		if (first < 0)
+			first = i + 1;
+		if (i >= DAMON_ACC_NR_AGGRS - DAMON_ACC_NR_JUDGED)
+			last = i + 1;
 	}
-	KUNIT_EXPECT_TRUE_MSG(test, good,
-			      "no aggregation of the last %d found 90%% of the hot range with at most 10%% false positives",
-			      DAMON_ACC_NR_JUDGED);
+	res = &st->res[DAMON_ACC_NR_AGGRS - 1];
+	kunit_info(test, "%s: found in aggregation %d; the last: %u regions, %lu of %lu hot KiB found, %lu cold KiB reported; %lu samples\n",
+		   wl->desc, first, res->nr_regions, res->hot_found >> 10,
+		   hot_size >> 10, res->cold_reported >> 10, st->nr_samples);
+	KUNIT_EXPECT_GT_MSG(test, first, 0, "the hot spots were never found");
+	KUNIT_EXPECT_LE(test, first, DAMON_ACC_FIND_BY);
+	KUNIT_EXPECT_GT_MSG(test, last, 0,
+			    "none of the last %d aggregations found the spots",
+			    DAMON_ACC_NR_JUDGED);
 }
 
 /*
@@ -495,14 +543,6 @@ static void damon_kdamond_accuracy_hot_16m_of_1g(struct kunit *test)
  * Printed, never asserted (timings in a VM are noisy); marked slow so that
  * kunit.filter=speed>slow leaves it out.
  */
-static int damon_bench_after_sampling(struct damon_ctx *ctx)
-{
-	unsigned long *nr_samples = ctx->callback.private;
-
-	(*nr_samples)++;
-	return 0;
-}
-
 static void damon_kdamond_cpu_1000_regions(struct kunit *test)
 {
 	const struct damon_attrs attrs = {
@@ -514,18 +554,21 @@ static void damon_kdamond_cpu_1000_regions(struct kunit *test)
 	};
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
 	u64 cpu_ns, wall_ns, start_cpu, start_wall;
-	unsigned long nr_samples = 0;
 	struct task_struct *kdamond;
+	struct damon_acc_state *st;
+	unsigned long nr_samples;
 	struct damon_target *t;
 
 	damon_skip_if_busy(test);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->wl = &damon_acc_workloads[0];
 	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
 	ctx->primitive.init = damon_acc_init;
 	ctx->primitive.prepare_access_checks = damon_acc_prepare;
 	ctx->primitive.check_accesses = damon_acc_check;
-	ctx->callback.after_sampling = damon_bench_after_sampling;
-	ctx->callback.private = &nr_samples;
-	t = damon_test_add_target(test, ctx, 1, 0, DAMON_ACC_SPACE);
+	ctx->callback.private = st;
+	t = damon_test_add_target(test, ctx, 1, 0, st->wl->space);
 
 	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1), 0);
 	mutex_lock(&ctx->lock);
@@ -537,11 +580,13 @@ static void damon_kdamond_cpu_1000_regions(struct kunit *test)
 
 	/* Let it build its regions, then measure two seconds. */
 	msleep(200);
+	nr_samples = READ_ONCE(st->nr_samples);
 	start_cpu = READ_ONCE(kdamond->se.sum_exec_runtime);
 	start_wall = ktime_get_ns();
 	msleep(2000);
 	cpu_ns = READ_ONCE(kdamond->se.sum_exec_runtime) - start_cpu;
 	wall_ns = ktime_get_ns() - start_wall;
+	nr_samples = READ_ONCE(st->nr_samples) - nr_samples;
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 1000U);
 	damon_stop(&ctx, 1);
 	put_task_struct(kdamond);
@@ -565,7 +610,7 @@ static struct kunit_case damon_core_test_cases[] = {
 	KUNIT_CASE(damon_start_zero_ctxs),
 	KUNIT_CASE(damon_stop_not_running),
 	KUNIT_CASE(damon_stop_long_sampling_latency),
-	KUNIT_CASE(damon_kdamond_accuracy_hot_16m_of_1g),
+	KUNIT_CASE_PARAM(damon_kdamond_accuracy, damon_acc_gen_params),
 	KUNIT_CASE_SLOW(damon_kdamond_cpu_1000_regions),
 	{}
 };

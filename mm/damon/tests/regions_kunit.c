@@ -370,56 +370,252 @@ static void damon_merge_regions_of_age(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->age, 5U);
 }
 
-static void damon_split_regions_of_two(struct kunit *test)
+/* A region with accesses never merges with one without, however close. */
+static void damon_merge_regions_of_zero_and_nonzero(struct kunit *test)
 {
 	struct damon_target *t = damon_test_new_target(test);
+	struct damon_region *a, *b;
 
-	damon_test_add_region(test, t, 0, P(22));
-	damon_split_regions_of(t, 2);
+	a = damon_test_add_region(test, t, 0, P(10));
+	b = damon_test_add_region(test, t, P(10), P(20));
+	a->nr_accesses = 0;
+	b->nr_accesses = 1;
+
+	KUNIT_EXPECT_EQ(test, damon_merge_regions_of(t, 2, P(1000)), 1U);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
-	damon_test_expect_sane(test, t);
-	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.start, 0UL);
-	KUNIT_EXPECT_EQ(test, damon_last_region(t)->ar.end, P(22));
+	KUNIT_EXPECT_EQ(test, (unsigned int)b->cold_aggrs, 0U);
 }
 
 /*
- * 2200 pages cut three times: the left piece keeps at least 220, then 22,
- * then 2 pages, so every cut happens and four regions result.
+ * Two regions without accesses merge only once both have been without
+ * them for DAMON_COLD_AGGRS aggregations: a region that was accessed lately
+ * may hold a hot spot that its last samples missed.
  */
-static void damon_split_regions_of_four(struct kunit *test)
+static void damon_merge_regions_of_cold_only(struct kunit *test)
 {
 	struct damon_target *t = damon_test_new_target(test);
+	struct damon_region *a, *b;
+	unsigned int i;
 
-	damon_test_add_region(test, t, 0, P(2200));
-	damon_split_regions_of(t, 4);
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
-	damon_test_expect_sane(test, t);
-	KUNIT_EXPECT_EQ(test, damon_last_region(t)->ar.end, P(2200));
+	a = damon_test_add_region(test, t, 0, P(10));
+	b = damon_test_add_region(test, t, P(10), P(20));
+	b->cold_aggrs = 0;	/* accessed in the last aggregation */
+
+	for (i = 1; i < DAMON_COLD_AGGRS; i++) {
+		KUNIT_EXPECT_EQ(test, damon_merge_regions_of(t, 2, P(1000)),
+				0U);
+		KUNIT_EXPECT_EQ_MSG(test, damon_nr_regions(t), 2U,
+				    "aggregation %u", i);
+	}
+	damon_merge_regions_of(t, 2, P(1000));
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 1U);
+	KUNIT_EXPECT_EQ(test, (unsigned int)a->cold_aggrs, DAMON_COLD_AGGRS);
 }
 
-/* Pieces made by a pass are not cut again in that pass. */
-static void damon_split_regions_of_new_pieces_kept(struct kunit *test)
+/* The merged region keeps the accessed address of the busier half. */
+static void damon_merge_two_regions_keeps_hit(struct kunit *test)
 {
 	struct damon_target *t = damon_test_new_target(test);
+	struct damon_region *l, *r;
+
+	l = damon_test_add_region(test, t, 0, P(10));
+	r = damon_test_add_region(test, t, P(10), P(20));
+	l->sampling_addr = P(3);
+	damon_count_access(l);
+	r->sampling_addr = P(15);
+	damon_count_access(r);
+	damon_count_access(r);
+
+	damon_merge_two_regions(t, l, r);
+	KUNIT_EXPECT_EQ(test, l->hit_addr, P(15));
+}
+
+/*
+ * Zooming in on page 400 of 800 keeps 800 / (2 * DAMON_ZOOM_DIV) pages on
+ * either side of it in a region of its own.
+ */
+static void damon_zoom_region_middle(struct kunit *test)
+{
+	const unsigned long side = 800 / (2 * DAMON_ZOOM_DIV);
+	const struct damon_test_ranges expect = {
+		3, { { 0, 400 - side }, { 400 - side, 401 + side },
+		     { 401 + side, 800 } }
+	};
+	struct damon_target *t = damon_test_new_target(test);
+	struct damon_region *r;
+
+	r = damon_test_add_region(test, t, 0, P(800));
+	r->sampling_addr = P(400) + 123;
+	damon_count_access(r);
+
+	KUNIT_EXPECT_EQ(test, damon_zoom_region(t, r), 2U);
+	damon_test_expect_ranges(test, t, &expect);
+	damon_for_each_region(r, t)
+		KUNIT_EXPECT_EQ(test, r->nr_accesses, 1U);
+}
+
+/* At the edge of a region, zooming in makes two regions, not three. */
+static void damon_zoom_region_edge(struct kunit *test)
+{
+	const unsigned long side = 800 / (2 * DAMON_ZOOM_DIV);
+	const struct damon_test_ranges expect = {
+		2, { { 0, 1 + side }, { 1 + side, 800 } }
+	};
+	struct damon_target *t = damon_test_new_target(test);
+	struct damon_region *r;
+
+	r = damon_test_add_region(test, t, 0, P(800));
+	r->sampling_addr = 0;
+	damon_count_access(r);
+
+	KUNIT_EXPECT_EQ(test, damon_zoom_region(t, r), 1U);
+	damon_test_expect_ranges(test, t, &expect);
+}
+
+/* Without an accessed address inside the region there is nothing to do. */
+static void damon_zoom_region_no_hit(struct kunit *test)
+{
+	const struct damon_test_ranges expect = { 1, { { 100, 900 } } };
+	struct damon_target *t = damon_test_new_target(test);
+	struct damon_region *r;
+
+	r = damon_test_add_region(test, t, P(100), P(900));
+	KUNIT_EXPECT_EQ(test, damon_zoom_region(t, r), 0U);
+	r->sampling_addr = P(50);
+	damon_count_access(r);
+	KUNIT_EXPECT_EQ(test, damon_zoom_region(t, r), 0U);
+	damon_test_expect_ranges(test, t, &expect);
+}
+
+static struct damon_ctx *damon_test_new_ctx(struct kunit *test,
+					    unsigned long min,
+					    unsigned long max)
+{
+	struct damon_ctx *ctx = damon_new_ctx();
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	err = kunit_add_action_or_reset(test, damon_test_destroy_ctx_action,
+					ctx);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	ctx->attrs.min_nr_regions = min;
+	ctx->attrs.max_nr_regions = max;
+	return ctx;
+}
+
+static struct damon_target *damon_test_ctx_target(struct kunit *test,
+						  struct damon_ctx *ctx,
+						  unsigned long id)
+{
+	struct damon_target *t = damon_new_target(id);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	damon_add_target(ctx, t);
+	return t;
+}
+
+/*
+ * Cold memory is cut into pieces of one size until the context holds its
+ * goal: a cold region of 1000 pages and one of 3000 become 25 and 75
+ * regions of 40 pages for a goal of 100.
+ */
+static void damon_split_regions_cold_to_goal(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test, 10, 1000);
+	struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
+	struct damon_region *r;
 
 	damon_test_add_region(test, t, 0, P(1000));
-	damon_test_add_region(test, t, P(2000), P(3000));
-	damon_split_regions_of(t, 2);
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+	damon_test_add_region(test, t, P(1000), P(4000));
+	ctx->nr_regions_goal = 100;
+
+	damon_split_regions(ctx, 0);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 100U);
+	damon_test_expect_sane(test, t);
+	damon_for_each_region(r, t)
+		KUNIT_EXPECT_EQ(test, damon_sz_region(r), P(40));
+}
+
+/*
+ * Regions that are not cold are cut whatever the goal: the one with few
+ * accesses is zoomed in on (three pieces), the hot one and the one
+ * accessed lately are cut in two.  The cold one waits for the goal.
+ */
+static void damon_split_regions_warm_first(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test, 3, 1000);
+	struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
+	struct damon_region *few, *hot, *lately;
+	unsigned int i;
+
+	few = damon_test_add_region(test, t, 0, P(800));
+	hot = damon_test_add_region(test, t, P(800), P(1600));
+	lately = damon_test_add_region(test, t, P(1600), P(2400));
+	damon_test_add_region(test, t, P(2400), P(3200));
+	few->sampling_addr = P(400);
+	damon_count_access(few);
+	for (i = 0; i < 20; i++) {
+		hot->sampling_addr = P(900);
+		damon_count_access(hot);
+	}
+	few->cold_aggrs = 0;
+	hot->cold_aggrs = 0;
+	lately->cold_aggrs = 1;
+	ctx->nr_regions_goal = 3;
+
+	damon_split_regions(ctx, 20);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 8U);
 	damon_test_expect_sane(test, t);
 }
 
-static void damon_split_regions_of_small(struct kunit *test)
+/* No split takes a context above max_nr_regions. */
+static void damon_split_regions_max(struct kunit *test)
 {
-	struct damon_target *t = damon_test_new_target(test);
-	const struct damon_test_ranges expect = {
-		2, { { 0, 1 }, { 1, 3 } }
-	};
+	struct damon_ctx *ctx = damon_test_new_ctx(test, 3, 5);
+	struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
+	struct damon_region *r;
+	unsigned int i;
 
-	damon_test_add_region(test, t, 0, P(1));
-	damon_test_add_region(test, t, P(1), P(3));
-	damon_split_regions_of(t, 3);
-	damon_test_expect_ranges(test, t, &expect);
+	for (i = 0; i < 4; i++) {
+		r = damon_test_add_region(test, t, P(i * 100), P(i * 100 + 100));
+		r->cold_aggrs = 0;
+		r->sampling_addr = P(i * 100 + 50);
+		damon_count_access(r);
+	}
+	ctx->nr_regions_goal = 5;
+	damon_split_regions(ctx, 20);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 5U);
+	damon_test_expect_sane(test, t);
+}
+
+/*
+ * The goal starts at max_nr_regions / 2, loses a sixteenth each
+ * aggregation without a discovery down to min_nr_regions, and doubles on
+ * a discovery.
+ */
+static void damon_regions_goal_adapts(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test, 10, 1000);
+	struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
+	struct damon_region *r;
+	unsigned int i;
+
+	r = damon_test_add_region(test, t, 0, P(1000));
+	ctx->sz_limit = P(1000);
+	damon_reset_regions_goal(ctx);
+	KUNIT_EXPECT_EQ(test, ctx->nr_regions_goal, 500U);
+
+	damon_merge_regions(ctx, 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_regions_goal, 500U - 500 / 16);
+	for (i = 0; i < 200; i++)
+		damon_merge_regions(ctx, 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_regions_goal, 10U);
+
+	/* A discovery: an access in a region that was cold. */
+	r->sampling_addr = P(5);
+	damon_count_access(r);
+	damon_merge_regions(ctx, 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_regions_goal, 20U);
 }
 
 struct damon_fit_case {
@@ -530,32 +726,19 @@ static void damon_fit_regions_unaligned(struct kunit *test)
  * The adaptive adjustment keeps the number of regions of a context within
  * [min_nr_regions, max_nr_regions] whatever the counts: merges never make
  * a region larger than total / min_nr_regions, and splits never run above
- * max_nr_regions / 2.  Two targets, 200 aggregations with random counts,
+ * max_nr_regions.  Two targets, 200 aggregations with random counts,
  * some of them all alike so that everything that may merge does.
  */
 static void damon_adjust_regions_random_rounds(struct kunit *test)
 {
 	const unsigned long min = 10, max = 40;
-	struct damon_target *t1, *t2, *t;
-	struct damon_region *r;
+	struct damon_ctx *ctx = damon_test_new_ctx(test, min, max);
+	struct damon_target *t1 = damon_test_ctx_target(test, ctx, 1);
+	struct damon_target *t2 = damon_test_ctx_target(test, ctx, 2);
 	unsigned int nr, max_count;
-	struct damon_ctx *ctx;
+	struct damon_target *t;
+	struct damon_region *r;
 	int round, err;
-
-	ctx = damon_new_ctx();
-	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	err = kunit_add_action_or_reset(test, damon_test_destroy_ctx_action,
-					ctx);
-	KUNIT_ASSERT_EQ(test, err, 0);
-	ctx->attrs.min_nr_regions = min;
-	ctx->attrs.max_nr_regions = max;
-
-	t1 = damon_new_target(1);
-	KUNIT_ASSERT_NOT_NULL(test, t1);
-	damon_add_target(ctx, t1);
-	t2 = damon_new_target(2);
-	KUNIT_ASSERT_NOT_NULL(test, t2);
-	damon_add_target(ctx, t2);
 
 	/* Ten regions of 128 MiB, the size cap: nothing may merge yet. */
 	damon_test_add_region(test, t1, 0, SZ_1G);
@@ -578,11 +761,11 @@ static void damon_adjust_regions_random_rounds(struct kunit *test)
 		nr = damon_nr_regions(t1) + damon_nr_regions(t2);
 		KUNIT_ASSERT_GE_MSG(test, nr, min, "round %d, merged", round);
 
+		damon_split_regions(ctx, max_count);
 		damon_for_each_target(t, ctx) {
 			damon_for_each_region(r, t)
 				r->nr_accesses = 0;
 		}
-		damon_split_regions(ctx);
 		nr = damon_nr_regions(t1) + damon_nr_regions(t2);
 		KUNIT_ASSERT_GE_MSG(test, nr, min, "round %d, split", round);
 		KUNIT_ASSERT_LE_MSG(test, nr, max, "round %d, split", round);
@@ -608,10 +791,16 @@ static struct kunit_case damon_regions_test_cases[] = {
 	KUNIT_CASE(damon_merge_two_regions_hotter_left),
 	KUNIT_CASE_PARAM(damon_merge_regions_of_table, damon_merge_gen_params),
 	KUNIT_CASE(damon_merge_regions_of_age),
-	KUNIT_CASE(damon_split_regions_of_two),
-	KUNIT_CASE(damon_split_regions_of_four),
-	KUNIT_CASE(damon_split_regions_of_new_pieces_kept),
-	KUNIT_CASE(damon_split_regions_of_small),
+	KUNIT_CASE(damon_merge_regions_of_zero_and_nonzero),
+	KUNIT_CASE(damon_merge_regions_of_cold_only),
+	KUNIT_CASE(damon_merge_two_regions_keeps_hit),
+	KUNIT_CASE(damon_zoom_region_middle),
+	KUNIT_CASE(damon_zoom_region_edge),
+	KUNIT_CASE(damon_zoom_region_no_hit),
+	KUNIT_CASE(damon_split_regions_cold_to_goal),
+	KUNIT_CASE(damon_split_regions_warm_first),
+	KUNIT_CASE(damon_split_regions_max),
+	KUNIT_CASE(damon_regions_goal_adapts),
 	KUNIT_CASE_PARAM(damon_fit_regions_table, damon_fit_gen_params),
 	KUNIT_CASE(damon_fit_regions_unaligned),
 	KUNIT_CASE(damon_adjust_regions_random_rounds),
