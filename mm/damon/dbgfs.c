@@ -70,7 +70,7 @@ struct dbgfs_ctx {
 /*
  * dbgfs_lock serialises the writes of every file, and guards the list of
  * contexts.  dbgfs_dir_lock serialises mk_contexts and rm_contexts as a
- * whole: rm_contexts removes a directory without dbgfs_lock, because
+ * whole: they make and remove directories without dbgfs_lock, because
  * debugfs_remove() waits for file operations that may be waiting for
  * dbgfs_lock.  Order: dbgfs_dir_lock, then dbgfs_lock.
  */
@@ -278,13 +278,23 @@ static struct dbgfs_ctx *dbgfs_file_ctx(struct file *file)
 	return file_inode(file)->i_private;
 }
 
-/* The whole input of a write, NUL-terminated; kfree() it. */
+/*
+ * The whole input of a write, NUL-terminated; kfree() it.  An input holding
+ * a NUL byte is refused: the parsers would not see what follows it.
+ */
 static char *dbgfs_copy_input(const char __user *ubuf, size_t count,
 			      loff_t *ppos)
 {
+	char *kbuf;
+
 	if (*ppos || count > DBGFS_INPUT_MAX)
 		return ERR_PTR(-EINVAL);
-	return memdup_user_nul(ubuf, count);
+	kbuf = memdup_user_nul(ubuf, count);
+	if (!IS_ERR(kbuf) && strlen(kbuf) != count) {
+		kfree(kbuf);
+		return ERR_PTR(-EINVAL);
+	}
+	return kbuf;
 }
 
 static bool dbgfs_any_running(void)
@@ -733,8 +743,8 @@ static void dbgfs_destroy_ctx(struct dbgfs_ctx *dctx)
 	kfree(dctx);
 }
 
-static void dbgfs_fill_dir(struct dentry *dir, struct dbgfs_ctx *dctx,
-			   bool root);
+static int dbgfs_fill_dir(struct dentry *dir, struct dbgfs_ctx *dctx,
+			  bool root);
 static bool dbgfs_file_name(const char *name);
 
 static struct dbgfs_ctx *dbgfs_find_ctx(const char *name)
@@ -751,30 +761,49 @@ static struct dbgfs_ctx *dbgfs_find_ctx(const char *name)
 
 /* mk_contexts */
 
-static int dbgfs_mk_context(const char *name)
+static int dbgfs_check_new_name(const char *name)
 {
-	struct dbgfs_ctx *dctx;
-
 	lockdep_assert_held(&dbgfs_lock);
 	if (dbgfs_any_running())
 		return -EBUSY;
 	if (dbgfs_file_name(name) || dbgfs_find_ctx(name))
 		return -EEXIST;
+	return 0;
+}
 
+/*
+ * Make a context and its directory, all or nothing.  Called with
+ * dbgfs_dir_lock, which keeps the name free, but without dbgfs_lock: if a
+ * file cannot be created, the directory is removed again, which waits for
+ * the operations already begun on its files, and these may be waiting for
+ * dbgfs_lock.  Not on the list yet, the context cannot be started.
+ */
+static struct dbgfs_ctx *dbgfs_mk_context(const char *name)
+{
+	struct dbgfs_ctx *dctx;
+	int err;
+
+	lockdep_assert_held(&dbgfs_dir_lock);
 	dctx = dbgfs_new_ctx(name);
 	if (!dctx)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	dctx->dir = debugfs_create_dir(name, dbgfs_root);
-	dbgfs_fill_dir(dctx->dir, dctx, false);
-	list_add_tail(&dctx->list, &dbgfs_ctxs);
-	dbgfs_nr_ctxs++;
-	return 0;
+	err = PTR_ERR_OR_ZERO(dctx->dir);
+	if (!err)
+		err = dbgfs_fill_dir(dctx->dir, dctx, false);
+	if (err) {
+		debugfs_remove(dctx->dir);	/* nothing for an error */
+		dbgfs_destroy_ctx(dctx);
+		return ERR_PTR(err);
+	}
+	return dctx;
 }
 
 static ssize_t dbgfs_mk_contexts_write(struct file *file,
 				       const char __user *ubuf, size_t count,
 				       loff_t *ppos)
 {
+	struct dbgfs_ctx *dctx;
 	char *kbuf, *name;
 	int err;
 
@@ -789,8 +818,20 @@ static ssize_t dbgfs_mk_contexts_write(struct file *file,
 
 	mutex_lock(&dbgfs_dir_lock);
 	mutex_lock(&dbgfs_lock);
-	err = dbgfs_mk_context(name);
+	err = dbgfs_check_new_name(name);
 	mutex_unlock(&dbgfs_lock);
+	if (err)
+		goto out_unlock_dir;
+	dctx = dbgfs_mk_context(name);
+	if (IS_ERR(dctx)) {
+		err = PTR_ERR(dctx);
+		goto out_unlock_dir;
+	}
+	mutex_lock(&dbgfs_lock);
+	list_add_tail(&dctx->list, &dbgfs_ctxs);
+	dbgfs_nr_ctxs++;
+	mutex_unlock(&dbgfs_lock);
+out_unlock_dir:
 	mutex_unlock(&dbgfs_dir_lock);
 out_free_kbuf:
 	kfree(kbuf);
@@ -930,22 +971,26 @@ static bool dbgfs_file_name(const char *name)
 
 /*
  * Create the files of @dctx in @dir, and the global files too if @dir is
- * the root.  debugfs failures are not checked: the interface then only
- * lacks a file.
+ * the root.  Return: 0, or the error of the first file that could not be
+ * created; the files created before it are left for the caller to remove.
  */
-static void dbgfs_fill_dir(struct dentry *dir, struct dbgfs_ctx *dctx,
-			   bool root)
+static int dbgfs_fill_dir(struct dentry *dir, struct dbgfs_ctx *dctx,
+			  bool root)
 {
 	const struct dbgfs_file *f;
+	struct dentry *dentry;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(dbgfs_files); i++) {
 		f = &dbgfs_files[i];
-		if (f->per_ctx)
-			debugfs_create_file(f->name, f->mode, dir, dctx, f->fops);
-		else if (root)
-			debugfs_create_file(f->name, f->mode, dir, NULL, f->fops);
+		if (!f->per_ctx && !root)
+			continue;
+		dentry = debugfs_create_file(f->name, f->mode, dir,
+					     f->per_ctx ? dctx : NULL, f->fops);
+		if (IS_ERR(dentry))
+			return PTR_ERR(dentry);
 	}
+	return 0;
 }
 
 static int __init damon_dbgfs_init(void)
@@ -961,6 +1006,7 @@ static int __init damon_dbgfs_init(void)
 	dbgfs_nr_ctxs = 1;
 	mutex_unlock(&dbgfs_lock);
 
+	/* Failures only leave the interface without some files. */
 	dbgfs_root = debugfs_create_dir("damon", NULL);
 	dbgfs_fill_dir(dbgfs_root, dctx, true);
 	return 0;
