@@ -42,6 +42,7 @@
 #include <linux/overflow.h>
 #include <linux/path.h>
 #include <linux/printk.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -331,6 +332,30 @@ size_t damon_rec_encode_snapshot(struct damon_ctx *ctx,
 }
 
 /*
+ * Cut the file back to @size through the open file, as ftruncate(2) would,
+ * with the rights of who opened it: being open for writing is what allows
+ * it, whatever the permissions of its path became since the open.
+ */
+static int damon_rec_truncate(struct file *file, loff_t size)
+{
+	struct inode *inode = file_inode(file);
+	const struct cred *old_cred;
+	int err;
+
+	if (IS_APPEND(inode))
+		return -EPERM;
+	old_cred = override_creds(file->f_cred);
+	sb_start_write(inode->i_sb);
+	err = security_file_truncate(file);
+	if (!err)
+		err = do_truncate(file_mnt_idmap(file), file->f_path.dentry,
+				  size, ATTR_MTIME | ATTR_CTIME, file);
+	sb_end_write(inode->i_sb);
+	revert_creds(old_cred);
+	return err;
+}
+
+/*
  * Append @len bytes to the file, all or nothing: if the file takes only a
  * part, it is truncated back to its size before the call.  If even that
  * fails the file is closed, so that nothing more is appended to a file a
@@ -340,7 +365,6 @@ static int damon_rec_write(struct damon_recorder *rec, const u8 *buf,
 			   size_t len)
 {
 	struct file *file = rec->file;
-	const struct cred *old_cred;
 	loff_t good_size, pos;
 	size_t done = 0;
 	ssize_t ret;
@@ -361,14 +385,10 @@ static int damon_rec_write(struct damon_recorder *rec, const u8 *buf,
 
 out_truncate:
 	if (done) {
-		long terr;
+		int terr = damon_rec_truncate(file, good_size);
 
-		/* With the rights of who opened the file, not the kdamond's. */
-		old_cred = override_creds(file->f_cred);
-		terr = vfs_truncate(&file->f_path, good_size);
-		revert_creds(old_cred);
 		if (terr) {
-			pr_warn_ratelimited("%s: cannot truncate a partial write (%ld): recording stops\n",
+			pr_warn_ratelimited("%s: cannot truncate a partial write (%d): recording stops\n",
 					    rec->path, terr);
 			damon_rec_close(rec);
 		}
