@@ -228,6 +228,7 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	ptl = pmd_trans_huge_lock(pmd, vma);
 	if (ptl) {
+		__acquire(ptl);	/* for sparse: pmd_trans_huge_lock() took it */
 		if (pmd_trans_huge(pmdp_get(pmd)))
 			*idle_marked = damon_pmdp_mkold(pmd, ptl, vma, addr);
 		spin_unlock(ptl);
@@ -237,6 +238,7 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!pte)
 		return 0;
+	__acquire(ptl);	/* for sparse, which cannot follow __cond_lock() here */
 	*idle_marked = damon_ptep_mkold(pte, ptl, vma, addr);
 	pte_unmap_unlock(pte, ptl);
 	return 0;
@@ -287,6 +289,7 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	ptl = pmd_trans_huge_lock(pmd, vma);
 	if (ptl) {
+		__acquire(ptl);	/* for sparse: pmd_trans_huge_lock() took it */
 		if (pmd_trans_huge(pmdp_get(pmd))) {
 			res->young = damon_pmdp_young(pmd, ptl, vma, addr,
 						      res->idle_marked);
@@ -299,6 +302,7 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!pte)
 		return 0;
+	__acquire(ptl);	/* for sparse, which cannot follow __cond_lock() here */
 	res->young = damon_ptep_young(pte, ptl, vma, addr, res->idle_marked);
 	pte_unmap_unlock(pte, ptl);
 	return 0;

@@ -93,9 +93,9 @@ static bool damon_va_task_has_mm(struct task_struct *task)
  * Context: Process context, may sleep (allocates).
  * Return:
  * * 0		- success.
- * * -EINVAL	- no process has @pid_nr, the process has exited, or it is a
+ * * %-EINVAL	- no process has @pid_nr, the process has exited, or it is a
  *   kernel thread.
- * * -ENOMEM	- out of memory.
+ * * %-ENOMEM	- out of memory.
  */
 int damon_va_new_target(unsigned long pid_nr, struct damon_target **tp)
 {
@@ -304,9 +304,9 @@ static int damon_va_three_regions(struct damon_target *t,
  * Context: Process context, may sleep (allocates).
  * Return:
  * * 0		- success.
- * * -EINVAL	- @t already has regions, @nr_ranges or @min_nr_regions is
+ * * %-EINVAL	- @t already has regions, @nr_ranges or @min_nr_regions is
  *		  0, or @ranges are not as described above.
- * * -ENOMEM	- out of memory; @t is left without regions.
+ * * %-ENOMEM	- out of memory; @t is left without regions.
  */
 int damon_va_set_initial_regions(struct damon_target *t,
 				 const struct damon_addr_range *ranges,
