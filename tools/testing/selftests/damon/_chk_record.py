@@ -3,8 +3,9 @@
 """Check a DAMON record file (format version 2, little-endian).
 
   _chk_record.py FILE --attrs "S A U MIN MAX" [--pid PID]... [--stats "R D B"]
+                 [--dropped-ok] [--empty-ok] [--runs N]
                  [--hot START-END [--min-hot F] [--last N]
-                  [--buffer START-END [--max-cold F]]]
+                  [--buffer START-END [--max-cold F]]] [--trace TRACE]
 
 Parses the whole file strictly: one header, then whole snapshots up to the
 end.  Checks monotonic times, the targets (their PIDs if given), region
@@ -13,10 +14,17 @@ counts, sorted non-overlapping regions with start < end, and nr_accesses
 dropped and one snapshot per recorded aggregation.  With --hot: in the
 best of the last N snapshots (default 5), at least F (default 0.9) of the
 hot range lies in regions with nr_accesses > 0; with --max-cold, in the
-best of them at most F of the rest of the buffer does.  Prints '#' lines;
-exits 0 or 1.
+best of them at most F of the rest of the buffer does.  With --trace (the
+tracefs text of the damon:damon_aggregated events of the same run): the
+events form whole aggregations, as many as the file has snapshots, each
+with the same targets and regions (start, end, nr_accesses) as its
+snapshot.  --dropped-ok lets record_stats count drops (the snapshots must
+still be as many as it recorded); --empty-ok lets a target have no region;
+--runs N takes a file of N runs (headers), any of them maybe without
+snapshots.  Prints '#' lines; exits 0 or 1.
 """
 import argparse
+import re
 import struct
 import sys
 
@@ -43,8 +51,12 @@ class Reader:
         return self.off == len(self.data)
 
 
-def parse(data):
-    """Return [(time_ns, [(target_id, [(start, end, nr_accesses)])])]."""
+def parse(data, runs=None):
+    """Return [(time_ns, [(target_id, [(start, end, nr_accesses)])])].
+
+    With a list as runs, a file of several runs is accepted: the list gets
+    the index of the first snapshot of each run.
+    """
     r = Reader(data)
     if r.take('<16s') != MAGIC:
         raise BadRecord('no "damon_recfmt_ver" header')
@@ -52,10 +64,19 @@ def parse(data):
     if version != 2:
         raise BadRecord(f'format version {version}, want 2')
     snapshots = []
+    if runs is not None:
+        runs.append(0)
     while not r.done():
         at = r.off
         if data[at:at + len(MAGIC)] == MAGIC:
-            raise BadRecord(f'a second header at byte {at}')
+            if runs is None:
+                raise BadRecord(f'a second header at byte {at}')
+            r.take('<16s')
+            version = r.take('<I')
+            if version != 2:
+                raise BadRecord(f'header at byte {at}: version {version}')
+            runs.append(len(snapshots))
+            continue
         sec, nsec = r.take('<QQ')
         if nsec >= 10**9:
             raise BadRecord(f'snapshot at byte {at}: tv_nsec {nsec}')
@@ -67,7 +88,7 @@ def parse(data):
     return snapshots
 
 
-def check_snapshots(snaps, attrs, pids):
+def check_snapshots(snaps, attrs, pids, min_nr=1):
     sample, aggr, _, _, max_nr = attrs
     max_acc = aggr / sample * 1.15
     errors = []
@@ -81,7 +102,7 @@ def check_snapshots(snaps, attrs, pids):
         if pids and sorted(ids) != sorted(pids):
             errors.append(f'{where}: target ids {ids}, want {pids}')
         for tid, regions in targets:
-            if not 1 <= len(regions) <= max_nr:
+            if not min_nr <= len(regions) <= max_nr:
                 errors.append(f'{where} target {tid}: {len(regions)} regions')
             last_end = 0
             for start, end, acc in regions:
@@ -130,6 +151,65 @@ def check_hot(snaps, hot, buf, last, min_hot, max_cold):
     return errors
 
 
+TRACE_EVENT = re.compile(r'damon_aggregated: target_id=(\d+) nr_regions=(\d+) '
+                         r'(\d+)-(\d+): (\d+)$')
+
+
+def parse_trace(path):
+    """Group damon_aggregated events into [[(target_id, [regions])]].
+
+    The tracepoint fires once per region of each target at every
+    aggregation, targets in order, regions in address order, each event
+    carrying its target's number of regions: a target's group is that many
+    consecutive events, and an aggregation is a run of groups of distinct
+    targets.
+    """
+    events = []
+    with open(path) as f:
+        for line in f:
+            m = TRACE_EVENT.search(line.rstrip('\n'))
+            if m:
+                events.append(tuple(int(x) for x in m.groups()))
+            elif 'damon_aggregated:' in line:
+                raise BadRecord(f'unparsable event: {line.strip()}')
+    aggs, i = [], 0
+    while i < len(events):
+        tid, nr = events[i][:2]
+        group = events[i:i + nr]
+        if not nr or len(group) < nr or any(e[:2] != (tid, nr) for e in group):
+            raise BadRecord(f'event {i}: target {tid} announces {nr} regions, '
+                            f'the events that follow do not match')
+        if not aggs or tid in (t for t, _ in aggs[-1]):
+            aggs.append([])
+        aggs[-1].append((tid, [e[2:] for e in group]))
+        i += nr
+    return len(events), aggs
+
+
+def check_trace(snaps, path):
+    """The trace of the run holds the snapshots, no more, no fewer."""
+    try:
+        nr_events, aggs = parse_trace(path)
+    except (OSError, BadRecord) as e:
+        return [f'{path}: {e}']
+    print(f'# trace: {nr_events} damon_aggregated events, '
+          f'{len(aggs)} aggregations; record: {len(snaps)} snapshots')
+    errors = []
+    if len(aggs) != len(snaps):
+        errors.append(f'{len(aggs)} aggregations traced, '
+                      f'{len(snaps)} recorded')
+    for i, (agg, (_, targets)) in enumerate(zip(aggs, snaps)):
+        # A target without regions fires no event.
+        targets = [(tid, regs) for tid, regs in targets if regs]
+        if agg != targets:
+            errors.append(f'aggregation {i}: traced '
+                          f'{[(t, len(r)) for t, r in agg]} '
+                          f'(target, regions), recorded '
+                          f'{[(t, len(r)) for t, r in targets]}, or '
+                          f'their regions differ')
+    return errors
+
+
 def addr_range(text):
     lo, hi = (int(x, 0) for x in text.split('-'))
     if not lo < hi:
@@ -157,11 +237,16 @@ def main():
     ap.add_argument('--last', type=int, default=5)
     ap.add_argument('--min-hot', type=float, default=0.9)
     ap.add_argument('--max-cold', type=float)
+    ap.add_argument('--trace')
+    ap.add_argument('--runs', type=int)
+    ap.add_argument('--dropped-ok', action='store_true')
+    ap.add_argument('--empty-ok', action='store_true')
     args = ap.parse_args()
 
+    runs = [] if args.runs is not None else None
     try:
         with open(args.file, 'rb') as f:
-            snaps = parse(f.read())
+            snaps = parse(f.read(), runs)
     except (OSError, BadRecord) as e:
         print(f'# {args.file}: {e}')
         return 1
@@ -171,12 +256,17 @@ def main():
           (f', intervals {gaps[0] / 1e6:.0f}..{gaps[-1] / 1e6:.0f} ms '
            f'(median {gaps[len(gaps) // 2] / 1e6:.0f})' if gaps else ''))
 
-    errors = check_snapshots(snaps, args.attrs, args.pid)
-    if not snaps:
+    errors = check_snapshots(snaps, args.attrs, args.pid,
+                             0 if args.empty_ok else 1)
+    if runs is not None:
+        print(f'# {len(runs)} runs')
+        if len(runs) != args.runs:
+            errors.append(f'{len(runs)} runs, want {args.runs}')
+    elif not snaps:
         errors.append('no snapshot recorded')
     if args.stats:
         recorded, dropped, dropped_bytes = args.stats
-        if dropped or dropped_bytes:
+        if (dropped or dropped_bytes) and not args.dropped_ok:
             errors.append(f'record_stats: {dropped} aggregations '
                           f'({dropped_bytes} bytes) dropped')
         if recorded != len(snaps):
@@ -187,6 +277,8 @@ def main():
             ap.error('--max-cold needs --buffer')
         errors += check_hot(snaps, args.hot, args.buffer, args.last,
                             args.min_hot, args.max_cold)
+    if args.trace:
+        errors += check_trace(snaps, args.trace)
     for e in errors[:20]:
         print(f'# {e}')
     if len(errors) > 20:

@@ -204,3 +204,24 @@ start_target() {
 	TARGET_PID=$!
 	on_exit "kill $TARGET_PID; wait $TARGET_PID"
 }
+
+# ---- the kernel log ------------------------------------------------------
+
+# What a kernel in trouble prints: oopses, BUG and WARN, KASAN, lockdep,
+# sleeping in atomic context, list and object debugging, hung tasks.
+KERNEL_SPLATS='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG at'
+KERNEL_SPLATS+='|UBSAN:|KASAN:|sleeping function called|INFO: task .* blocked'
+KERNEL_SPLATS+='|Call Trace:|ODEBUG:|list_(add|del) corruption|possible .*locking'
+
+# kernel_log_mark: remember where the kernel log ends.
+kernel_log_mark() { _log_mark=$(dmesg | wc -l); }
+
+# kernel_log_clean: no splat in the kernel log since kernel_log_mark; the
+# first lines of one are shown.
+kernel_log_clean() {
+	local new
+	new=$(dmesg | tail -n +"$((${_log_mark:-0} + 1))" | grep -E "$KERNEL_SPLATS")
+	[ -z "$new" ] && return 0
+	echo "$new" | head -n 10 | sed 's/^/# /'
+	return 1
+}

@@ -21,7 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MIB (1UL << 20)
+#define MIB (1024UL * 1024)
+
+/* The stores are the workload: keep the compiler from dropping them. */
+static inline void barrier(void)
+{
+	asm volatile("" : : : "memory");
+}
 
 static unsigned long arg_or(int argc, char *argv[], int i, unsigned long def)
 {
@@ -53,7 +59,7 @@ int main(int argc, char *argv[])
 	unsigned long hot_size = arg_or(argc, argv, 3, 16) * MIB;
 	unsigned long seconds = arg_or(argc, argv, 4, 60);
 	unsigned long page = sysconf(_SC_PAGESIZE);
-	volatile char *buf, *hot;
+	char *buf, *hot;
 	unsigned long off;
 	double deadline;
 
@@ -69,6 +75,7 @@ int main(int argc, char *argv[])
 	}
 	for (off = 0; off < size; off += page)
 		buf[off] = 1;
+	barrier();
 
 	hot = buf + hot_off;
 	printf("buffer 0x%lx-0x%lx hot 0x%lx-0x%lx\n",
@@ -77,8 +84,10 @@ int main(int argc, char *argv[])
 	fflush(stdout);
 
 	deadline = now() + seconds;
-	while (now() < deadline)
+	while (now() < deadline) {
 		for (off = 0; off < hot_size; off += page)
 			hot[off]++;
+		barrier();
+	}
 	return 0;
 }

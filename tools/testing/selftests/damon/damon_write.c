@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../kselftest.h"
+
 #define ERRNO_NAME(e) { e, #e }
 
 static const struct {
@@ -31,8 +33,8 @@ static const struct {
 	ERRNO_NAME(EBUSY), ERRNO_NAME(EEXIST), ERRNO_NAME(ENODEV),
 	ERRNO_NAME(ENOTDIR), ERRNO_NAME(EISDIR), ERRNO_NAME(EINVAL),
 	ERRNO_NAME(ENOSPC), ERRNO_NAME(ESPIPE), ERRNO_NAME(EROFS),
-	ERRNO_NAME(ERANGE), ERRNO_NAME(ENAMETOOLONG), ERRNO_NAME(ENOSYS),
-	ERRNO_NAME(EOVERFLOW), ERRNO_NAME(EOPNOTSUPP), ERRNO_NAME(ELOOP),
+	ERRNO_NAME(ERANGE), ERRNO_NAME(ENAMETOOLONG), ERRNO_NAME(EOVERFLOW),
+	ERRNO_NAME(EOPNOTSUPP), ERRNO_NAME(ELOOP),
 };
 
 static const char *errno_name(int nr)
@@ -40,7 +42,7 @@ static const char *errno_name(int nr)
 	static char buf[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
 		if (errno_names[i].nr == nr)
 			return errno_names[i].name;
 	snprintf(buf, sizeof(buf), "errno%d", nr);
