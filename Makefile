@@ -11,11 +11,13 @@
 #   make record CMD="..."  the same for your own command; results/record/
 #   make vm CMD="..."  run a command in a fresh DAMON kernel
 #   make damon-objs    compile only mm/damon/ (a quick compile check)
+#   make bench     our DAMON against upstream's and idle page tracking: CPU,
+#                  precision/recall, time to find hot spots; results/bench/
 
 HARNESS := harness
 LOCKED  := flock $(or $(DAMON_CACHE),/var/cache/damon-harness)/.lock
 
-.PHONY: setup kernel check demo record tools vm damon-objs clean
+.PHONY: setup kernel check demo record tools vm damon-objs bench clean
 
 setup:
 	@bash $(HARNESS)/setup.sh
@@ -33,6 +35,10 @@ check: setup
 
 tools:
 	@$(MAKE) -C tools/damon --no-print-directory
+
+# Not part of check: a benchmark that asserts nothing (about 25 minutes).
+bench: setup
+	@bash $(HARNESS)/bench.sh
 
 demo: setup kernel tools
 	@bash $(HARNESS)/demo.sh

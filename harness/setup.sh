@@ -8,6 +8,8 @@ PACKAGES=(
 	linux-source-6.12 qemu-system-x86 busybox-static
 	build-essential flex bison bc libelf-dev libssl-dev cpio kmod
 	python3 linux-perf sparse shellcheck rsync libpng-dev
+	gnuplot-nox
+	python3-sphinx graphviz python3-ply python3-git
 )
 
 missing=()
