@@ -59,6 +59,10 @@ while read -r f; do
 		cp "$f" "$SRC/$f"
 		changed=$((changed + 1))
 	fi
+	# cp keeps the mode of a file it overwrites: a script made executable
+	# after its first copy must become executable in the tree too.
+	[ "$(stat -c %a "$f")" = "$(stat -c %a "$SRC/$f")" ] ||
+		chmod --reference="$f" "$SRC/$f"
 done < "$manifest.new"
 mv "$manifest.new" "$manifest"
 
