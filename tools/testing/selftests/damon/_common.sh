@@ -58,7 +58,9 @@ check() {
 # Plan at the end (allowed by TAP 13): the number of tests is what ran.
 ktap_finish() {
 	echo "1..$_ktap_nr"
-	echo "# Totals: pass:$((_ktap_nr - _ktap_failed - _ktap_skipped)) fail:$_ktap_failed skip:$_ktap_skipped"
+	local pass=$((_ktap_nr - _ktap_failed - _ktap_skipped))
+
+	echo "# Totals: pass:$pass fail:$_ktap_failed skip:$_ktap_skipped"
 	[ "$_ktap_failed" -eq 0 ] && [ "$_ktap_nr" -gt 0 ] && exit "$KSFT_PASS"
 	exit "$KSFT_FAIL"
 }

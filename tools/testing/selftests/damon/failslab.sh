@@ -27,7 +27,8 @@ damon_require
 
 fs=/sys/kernel/debug/failslab
 stress=$TEST_DIR/damon_stress
-[ -d "$fs" ] || _skip_all "no $fs: kernel without CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS"
+[ -d "$fs" ] ||
+	_skip_all "no $fs: no CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS"
 [ -e /proc/self/fail-nth ] || _skip_all "no /proc/self/fail-nth"
 [ -x "$stress" ] || ktap_bail "$stress not built: run make"
 [ "$(cat /proc/2/comm 2> /dev/null)" = kthreadd ] || _skip_all "pid 2 is not kthreadd"
@@ -101,10 +102,9 @@ on_exit "rm -f $rec"
 
 # ---- setting up -------------------------------------------------------------
 
-# fail_each NAME FILE INPUT [STEP]...: damon_stress failall, see there.
+# fail_each FILE INPUT [STEP]...: damon_stress failall, see there.
 fail_each() {
-	local name=$1 got
-	shift
+	local name="$1 '$2'" got
 	got=$("$stress" failall "$DAMON_DIR" "$@" 2>&1)
 	local rc=$?
 	echo "$got" | grep '^#'
@@ -117,22 +117,22 @@ fail_each() {
 FAULTS=0
 _made_contexts+=(fs1)
 check "attrs: each fault fails the write cleanly, or leaves no trace" \
-	fail_each attrs attrs "1000 20000 50000 5 50" "pre:attrs=$DEFAULT_ATTRS"
+	fail_each attrs "1000 20000 50000 5 50" "pre:attrs=$DEFAULT_ATTRS"
 check "target_ids: each fault fails the write cleanly, or leaves no trace" \
-	fail_each target_ids target_ids "$t1 $t2" "pre:target_ids="
+	fail_each target_ids "$t1 $t2" "pre:target_ids="
 check "record: each fault fails the write cleanly, or leaves no trace" \
-	fail_each record record "4096 $rec" "pre:record=0 none"
+	fail_each record "4096 $rec" "pre:record=0 none"
 check "mk_contexts: each fault fails the write cleanly, or leaves no trace" \
-	fail_each mk_contexts mk_contexts fs1 "post:rm_contexts=fs1"
+	fail_each mk_contexts fs1 "post:rm_contexts=fs1"
 check "rm_contexts: each fault fails the write cleanly, or leaves no trace" \
-	fail_each rm_contexts rm_contexts fs1 "pre:mk_contexts=fs1" "post:rm_contexts=fs1"
+	fail_each rm_contexts fs1 "pre:mk_contexts=fs1" "post:rm_contexts=fs1"
 # Opening the record file on tmpfs reports a failed inode allocation as
 # ENOSPC.
 check "on: each fault fails the write cleanly, or leaves no trace" \
-	fail_each on monitor_on on "pre:target_ids=$t1" "pre:record=4096 $rec" \
+	fail_each monitor_on on "pre:target_ids=$t1" "pre:record=4096 $rec" \
 	"unlink:$rec" "post:monitor_on=off" "post:target_ids=" "errno:ENOSPC"
 check "off: each fault fails the write cleanly, or leaves no trace" \
-	fail_each off monitor_on off "pre:target_ids=$t1" "pre:record=4096 $rec" \
+	fail_each monitor_on off "pre:target_ids=$t1" "pre:record=4096 $rec" \
 	"pre:monitor_on=on" "post:monitor_on=off" "post:target_ids="
 "$DAMON_WRITE" "$DAMON_DIR/record" "0 none" > /dev/null
 ktap_msg "setting up: $FAULTS faults injected"

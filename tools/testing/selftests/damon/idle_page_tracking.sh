@@ -45,7 +45,8 @@ run_case() {
 		if [ "$rc" -eq "$KSFT_SKIP" ]; then
 			ktap_skip "$name" "no transparent huge pages to be had"
 		else
-			ktap_fail "$name: units mapped, on the LRU, read idle once marked (exit $rc)"
+			ktap_fail "$name: units mapped, on the LRU, read idle" \
+				"once marked (exit $rc)"
 		fi
 		return
 	fi
@@ -80,7 +81,9 @@ run_case() {
 	if [ "$damon" = yes ]; then
 		# Evidence that DAMON consumed accessed bits of hot units: the
 		# bitmap read of those found no bit and relied on PG_idle.
-		check "$name: DAMON cleared PG_idle of accessed units ($((hot - hot_flag)) of $hot)" \
+		local cleared="$((hot - hot_flag)) of $hot"
+
+		check "$name: DAMON cleared PG_idle of accessed units ($cleared)" \
 			test "$hot_flag" -lt "$hot"
 		check "$name: DAMON cleared PG_idle of no untouched unit" \
 			test "$cold_flag" -eq "$cold"

@@ -37,7 +37,9 @@ mapper=$TARGET_PID
 
 tracing_on=$(cat "$TRACING_DIR/tracing_on")
 buffer_kb=$(cat "$TRACING_DIR/buffer_size_kb")
-on_exit "echo 0 > $ev/enable; echo $buffer_kb > $TRACING_DIR/buffer_size_kb; echo $tracing_on > $TRACING_DIR/tracing_on"
+on_exit "echo $tracing_on > $TRACING_DIR/tracing_on"
+on_exit "echo $buffer_kb > $TRACING_DIR/buffer_size_kb"
+on_exit "echo 0 > $ev/enable"
 echo 0 > "$TRACING_DIR/tracing_on"
 echo 16384 > "$TRACING_DIR/buffer_size_kb"
 
@@ -92,7 +94,7 @@ run() {
 	read -r recorded dropped _ <<< "$stats"
 	ktap_msg "$name: record_stats: $stats; file: $(stat -c %s "$rec") bytes"
 	check "$name: the trace lost no event" test "$(lost)" -eq 0
-	check "$name: a hundred aggregations or more recorded ($recorded), none dropped ($dropped)" \
+	check "$name: 100 or more aggregations recorded ($recorded), none dropped ($dropped)" \
 		test "$recorded" -ge 100 -a "$dropped" -eq 0
 	check "$name: the record holds every traced aggregation, in order, region by region" \
 		python3 "$TEST_DIR/_chk_record.py" "$rec" --attrs "$attrs" \

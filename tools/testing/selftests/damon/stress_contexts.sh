@@ -27,7 +27,7 @@ target=$TARGET_PID
 "$DAMON_WRITE" "$DAMON_DIR/record" "0 none" > /dev/null
 
 racers=()
-for role in mkrm mkrm files files files toggle; do
+for role in mkrm files mkrm files toggle files; do
 	i=${#racers[@]}
 	"$stress" ctxrace "$DAMON_DIR" "$role" "$secs" "$i" "$target" > "$out.$i.$role" 2>&1 &
 	racers+=($!)
@@ -43,7 +43,8 @@ check "every operation failed only as allowed" test "$bad" -eq 0
 
 # count ROLE RESULT: how often RESULT ("mk:OK", ...) came in ROLE's files.
 count() {
-	cat "$out".*."$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { n += $2 } END { print n + 0 }'
+	cat "$out".*."$1" | tr ' ' '\n' |
+		awk -F= -v k="$2" '$1 == k { n += $2 } END { print n + 0 }'
 }
 check "contexts made and removed ($(count mkrm mk:OK), $(count mkrm rm:OK))" \
 	test "$(count mkrm mk:OK)" -gt 0 -a "$(count mkrm rm:OK)" -gt 0
@@ -59,7 +60,8 @@ all_removed() {
 	local c got
 	for c in s0 s1 s2 s3; do
 		got=$("$DAMON_WRITE" "$DAMON_DIR/rm_contexts" "$c")
-		[ "$got" = OK ] || [ "$got" = ENOENT ] || { ktap_msg "rm_contexts $c: $got"; return 1; }
+		[ "$got" = OK ] || [ "$got" = ENOENT ] ||
+			{ ktap_msg "rm_contexts $c: $got"; return 1; }
 	done
 	test -z "$(find "$DAMON_DIR" -mindepth 1 -type d)"
 }
