@@ -5,6 +5,8 @@
 #   make setup     install what is needed, from Debian's archive (idempotent)
 #   make kernel    assemble the tree and build what is stale; prints the bzImage
 #   make check     set up, build, boot once and run every test; "N passed, N failed"
+#   make check-debug   the same on the debug kernel (KASAN, lockdep, kmemleak,
+#                  failslab, ...; harness/config/debug.config); .ci/run runs both
 #   make demo      the main job: record a workload whose hot spot moves, in
 #                  our kernel, and show the heatmap (terminal and PNG) and the
 #                  working-set summary; results/demo/
@@ -17,7 +19,7 @@
 HARNESS := harness
 LOCKED  := flock $(or $(DAMON_CACHE),/var/cache/damon-harness)/.lock
 
-.PHONY: setup kernel check demo record tools vm damon-objs bench clean
+.PHONY: setup kernel check check-debug demo record tools vm damon-objs bench clean
 
 setup:
 	@bash $(HARNESS)/setup.sh
@@ -33,10 +35,13 @@ damon-objs: setup
 check: setup
 	@bash $(HARNESS)/check.sh
 
+check-debug: setup
+	@DAMON_VARIANT=debug bash $(HARNESS)/check.sh
+
 tools:
 	@$(MAKE) -C tools/damon --no-print-directory
 
-# Not part of check: a benchmark that asserts nothing (about 25 minutes).
+# Not part of check: a benchmark that asserts nothing (16 minutes + lock waits).
 bench: setup
 	@bash $(HARNESS)/bench.sh
 

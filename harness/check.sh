@@ -5,10 +5,16 @@
 # run the DAMON kselftests inside the guest, run the host-side tests, and
 # end with one line "N passed, N failed" (skips counted apart).  Exits
 # non-zero on any failure, on a splat in the kernel log, or on a hung guest.
+#
+# DAMON_VARIANT=debug (make check-debug) does the same on the debug kernel
+# (harness/config/debug.config: KASAN, lockdep, kmemleak, failslab, ...),
+# scans for leaks with kmemleak at the end of the guest run, and leaves out
+# the host-side tests, which do not depend on the kernel.  Its results go
+# to results/check-debug/.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=$RESULTS/check
+out=$RESULTS/check${VARIANT:+-$VARIANT}
 rm -rf "$out"
 mkdir -p "$out"
 passed=0 failed=0 skipped=0
@@ -28,7 +34,7 @@ summary() {
 
 # 1. The kernel.
 if with_lock "$HARNESS/build.sh" > "$out/build.log" 2>&1; then
-	pass "kernel build (upstream DAMON removed, ours assembled)"
+	pass "${VARIANT:+$VARIANT }kernel build (upstream DAMON removed, ours assembled)"
 else
 	tail -n 30 "$out/build.log"
 	fail "kernel build: see $out/build.log"
@@ -36,9 +42,9 @@ else
 fi
 
 # 2. The kselftests, installed on the host with the selftests Makefile.
-ksft=$CACHE/kselftest
+ksft=$CACHE/kselftest${VARIANT:+-$VARIANT}
 rm -rf "$ksft"
-if make -C "$SRC/tools/testing/selftests" TARGETS=damon O="$CACHE/kselftest-build" \
+if make -C "$SRC/tools/testing/selftests" TARGETS=damon O="$ksft-build" \
 	INSTALL_PATH="$ksft" install > "$out/kselftest-install.log" 2>&1; then
 	pass "kselftest install"
 else
@@ -72,12 +78,24 @@ for t in "$HARNESS"/guest-tests/*.sh; do
 	DAMON_TEST_OUT="$out" bash "\$t" > "$out/guest-\$name.tap" 2>&1
 	echo \$? > "$out/guest-\$name.rc"
 done
+# kmemleak (debug kernel): two scans, so that what a scan catches in flight
+# is not reported; what is unreferenced at the second one is a leak.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	if echo scan > /sys/kernel/debug/kmemleak && sleep 6 &&
+		echo scan > /sys/kernel/debug/kmemleak; then
+		cat /sys/kernel/debug/kmemleak > "$out/kmemleak.log"
+	else
+		echo "kmemleak: no scan (disabled?)" > "$out/kmemleak.log"
+	fi
+fi
 dmesg > "$out/dmesg.log"
 exit 0
 GUEST
 chmod +x "$out/guest.sh"
 start=$(date +%s)
-with_lock "$HARNESS/vm.sh" --timeout "${DAMON_CHECK_TIMEOUT:-2400}" \
+timeout=${DAMON_CHECK_TIMEOUT:-2400}
+[ -z "$VARIANT" ] || timeout=${DAMON_CHECK_TIMEOUT:-3600}
+with_lock "$HARNESS/vm.sh" --timeout "$timeout" \
 	--console "$out/console.log" -- "$out/guest.sh" > /dev/null
 rc=$?
 echo "guest ran for $(( $(date +%s) - start ))s"
@@ -160,15 +178,25 @@ done
 
 # 6. The kernel log must be clean.
 splats='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG at|UBSAN:|KASAN:|sleeping function called|INFO: task .* blocked|Call Trace:|kmemleak:.*new suspected'
+splats+='|ODEBUG:|list_(add|del) corruption|possible .*locking'
 if [ -s "$out/dmesg.log" ] && ! grep -Eq "$splats" "$out/dmesg.log" "$out/console.log"; then
 	pass "kernel log free of oopses, BUGs and WARNs"
 else
 	grep -En "$splats" "$out/dmesg.log" "$out/console.log" | head -n 20
 	fail "kernel log: splat found or log missing"
 fi
+if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$BUILD/.config"; then
+	if [ -f "$out/kmemleak.log" ] && [ ! -s "$out/kmemleak.log" ]; then
+		pass "kmemleak: no leak after the run"
+	else
+		head -n 40 "$out/kmemleak.log" 2> /dev/null
+		fail "kmemleak: leaks reported, or no scan (see $out/kmemleak.log)"
+	fi
+fi
 
-# 7. Host-side tests.
+# 7. Host-side tests (not for a kernel variant: they do not depend on it).
 for t in "$HARNESS"/tests/*.sh; do
+	[ -z "$VARIANT" ] || break
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
 	bash "$t" > "$out/host-$name.log" 2>&1

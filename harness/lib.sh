@@ -7,7 +7,10 @@ REPO=$(cd "$HARNESS/.." && pwd)
 CACHE=${DAMON_CACHE:-/var/cache/damon-harness}
 BASE_TARBALL=${DAMON_BASE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 SRC=$CACHE/src			# the assembled tree: base minus upstream DAMON plus ours
-BUILD=$CACHE/build		# out-of-tree objects of our kernel
+# The kernel variant: "" for the normal one, or the name of a config fragment
+# applied on top of damon.config ("debug": harness/config/debug.config).
+VARIANT=${DAMON_VARIANT:-}
+BUILD=${DAMON_BUILD:-$CACHE/build${VARIANT:+-$VARIANT}}	# out-of-tree objects of our kernel
 KERNEL=$BUILD/arch/x86/boot/bzImage
 RESULTS=${DAMON_RESULTS:-$REPO/results}
 JOBS=${JOBS:-$(nproc)}
