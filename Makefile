@@ -15,11 +15,13 @@
 #   make damon-objs    compile only mm/damon/ (a quick compile check)
 #   make bench     our DAMON against upstream's and idle page tracking: CPU,
 #                  precision/recall, time to find hot spots; results/bench/
+#   make patches   the patch series against the base, checked (checkpatch, git am,
+#                  each patch builds); results/patches/
 
 HARNESS := harness
 LOCKED  := flock $(or $(DAMON_CACHE),/var/cache/damon-harness)/.lock
 
-.PHONY: setup kernel check check-debug demo record tools vm damon-objs bench clean
+.PHONY: setup kernel check check-debug demo record tools vm damon-objs patches bench clean
 
 setup:
 	@bash $(HARNESS)/setup.sh
@@ -37,6 +39,9 @@ check: setup
 
 check-debug: setup
 	@DAMON_VARIANT=debug bash $(HARNESS)/check.sh
+
+patches: setup
+	@bash $(HARNESS)/patches.sh
 
 tools:
 	@$(MAKE) -C tools/damon --no-print-directory
