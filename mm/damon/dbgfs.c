@@ -604,8 +604,6 @@ static int dbgfs_monitor_start(void)
 			goto out_cancel_recs;
 		nr_opened++;
 	}
-	for (i = 0; i < nr; i++)
-		damon_rec_reset_stats(dbgfs_ctx_rec(ctxs[i]));
 	err = damon_start(ctxs, nr);
 	if (!err)
 		goto out_free_ctxs;

@@ -64,6 +64,14 @@
 /* The spare buffer grows to a needed size plus this fraction (1/4). */
 #define DAMON_REC_SPARE_HEADROOM_SHIFT	2
 
+static void damon_rec_set_stats(struct damon_recorder *rec,
+				const struct damon_rec_stats *stats)
+{
+	atomic_long_set(&rec->nr_recorded, stats->nr_recorded);
+	atomic_long_set(&rec->nr_dropped, stats->nr_dropped);
+	atomic64_set(&rec->bytes_dropped, stats->bytes_dropped);
+}
+
 /**
  * damon_rec_init() - initialise a recorder, with recording disabled.
  * @rec:	the recorder.
@@ -84,7 +92,8 @@ void damon_rec_init(struct damon_recorder *rec)
 	rec->spare_len = 0;
 	rec->file = NULL;
 	rec->running = false;
-	damon_rec_reset_stats(rec);
+	memset(&rec->last_stats, 0, sizeof(rec->last_stats));
+	damon_rec_set_stats(rec, &rec->last_stats);
 }
 
 static void damon_rec_close(struct damon_recorder *rec)
@@ -210,19 +219,6 @@ void damon_rec_get_stats(struct damon_recorder *rec,
 	stats->nr_recorded = atomic_long_read(&rec->nr_recorded);
 	stats->nr_dropped = atomic_long_read(&rec->nr_dropped);
 	stats->bytes_dropped = atomic64_read(&rec->bytes_dropped);
-}
-
-/**
- * damon_rec_reset_stats() - zero the counters, before a run starts.
- * @rec:	the recorder.
- *
- * Context: any context.
- */
-void damon_rec_reset_stats(struct damon_recorder *rec)
-{
-	atomic_long_set(&rec->nr_recorded, 0);
-	atomic_long_set(&rec->nr_dropped, 0);
-	atomic64_set(&rec->bytes_dropped, 0);
 }
 
 static u8 *damon_rec_put_le64(u8 *p, u64 val)
@@ -541,7 +537,9 @@ static struct file *damon_rec_open_regular(const char *name)
  * symbolic link as the last component, a directory or any other file that
  * is not regular is refused without being opened.  The file is then the
  * recorder's: the run's kdamond writes and closes it, or damon_rec_cancel()
- * closes it if the run does not start.
+ * closes it if the run does not start.  On success the counters of
+ * damon_rec_get_stats() are zeroed for the new run, even when recording is
+ * disabled; damon_rec_cancel() gives the old ones back.
  *
  * Context: process context of the user who starts monitoring, may sleep.
  * Takes &damon_recorder->lock.
@@ -566,33 +564,39 @@ int damon_rec_open(struct damon_recorder *rec)
 		goto out_unlock;
 	}
 	damon_rec_close(rec);	/* one left by a start that never came */
-	if (!rec->len)
-		goto out_unlock;
-
-	file = damon_rec_open_regular(rec->path);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
-		pr_warn_ratelimited("cannot open %s (%d): monitoring not started\n",
-				    rec->path, err);
-		goto out_unlock;
+	if (rec->len) {
+		file = damon_rec_open_regular(rec->path);
+		if (IS_ERR(file)) {
+			err = PTR_ERR(file);
+			pr_warn_ratelimited("cannot open %s (%d): monitoring not started\n",
+					    rec->path, err);
+			goto out_unlock;
+		}
+		rec->file = file;
 	}
-	rec->file = file;
+	damon_rec_get_stats(rec, &rec->last_stats);
+	damon_rec_set_stats(rec, &(struct damon_rec_stats){});
 out_unlock:
 	mutex_unlock(&rec->lock);
 	return err;
 }
 
 /**
- * damon_rec_cancel() - close a file opened for a run that did not start.
- * @rec:	the recorder, whose context is not running.
+ * damon_rec_cancel() - undo damon_rec_open() for a run that did not start.
+ * @rec:	the recorder, whose context is not running, and for which
+ *		damon_rec_open() succeeded.
+ *
+ * Closes the file and gives back the counters of the last run.
  *
  * Context: process context, may sleep.  Takes &damon_recorder->lock.
  */
 void damon_rec_cancel(struct damon_recorder *rec)
 {
 	mutex_lock(&rec->lock);
-	if (!rec->running)
+	if (!rec->running) {
 		damon_rec_close(rec);
+		damon_rec_set_stats(rec, &rec->last_stats);
+	}
 	mutex_unlock(&rec->lock);
 }
 

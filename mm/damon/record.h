@@ -78,6 +78,8 @@ struct damon_rec_stats {
  * @nr_recorded: see &struct damon_rec_stats.
  * @nr_dropped:	see &struct damon_rec_stats.
  * @bytes_dropped: see &struct damon_rec_stats.
+ * @last_stats:	the counters of the last run, kept by damon_rec_open() so
+ *		that damon_rec_cancel() can give them back.
  *
  * Initialise with damon_rec_init() and tear down with damon_rec_destroy().
  */
@@ -95,6 +97,7 @@ struct damon_recorder {
 	atomic_long_t nr_recorded;
 	atomic_long_t nr_dropped;
 	atomic64_t bytes_dropped;
+	struct damon_rec_stats last_stats;	/* protected by @lock */
 };
 
 void damon_rec_init(struct damon_recorder *rec);
@@ -105,7 +108,6 @@ void damon_rec_get(struct damon_recorder *rec, unsigned int *len,
 		   char *path, size_t size);
 void damon_rec_get_stats(struct damon_recorder *rec,
 			 struct damon_rec_stats *stats);
-void damon_rec_reset_stats(struct damon_recorder *rec);
 
 int damon_rec_open(struct damon_recorder *rec);
 void damon_rec_cancel(struct damon_recorder *rec);
