@@ -24,15 +24,18 @@
  *	points it passes failing in turn, until one with no fault:
  *	/proc/thread-self/fail-nth is set to the number of the point to fail
  *	right before the write().  Before each attempt the STEPs
- *	"pre:FILE=STRING" (a write to DIR/FILE, its result ignored) and
- *	"unlink:PATH" run, after it the "post:FILE=STRING" ones.  Every file
- *	of DIR and of its directories is read before and after each attempt
- *	(not record_stats; a kdamond_pid only as running or not): a write
- *	that fails must fail with ENOMEM, or an errno given as "errno:NAME",
- *	and change nothing; one that succeeds, despite its fault or without
- *	one, must leave what the write without a fault leaves.  Prints the
+ *	"pre:FILE=STRING" (a write to DIR/FILE, its result ignored),
+ *	"unlink:PATH" and "run:MS" (monitoring turned on for MS milliseconds,
+ *	then off) run in their order, after it the "post:FILE=STRING" ones.
+ *	Every file of DIR and of its directories is read before and after
+ *	each attempt (not record_stats; a kdamond_pid only as running or
+ *	not): a write that fails must fail with ENOMEM, or an errno given as
+ *	"errno:NAME", and change nothing, not even DIR/record_stats if no
+ *	kdamond ran; one that succeeds, despite its fault or without one,
+ *	must leave what the write without a fault leaves.  Prints the
  *	attempts that break these rules, then
- *	"points=<n> failed=<n> absorbed=<n> bad=<n>".
+ *	"points=<n> failed=<n> absorbed=<n> bad=<n> stats=<record_stats>",
+ *	the last as read before the first attempt.
  *
  *   damon_stress nodac FILE STRING
  *	Drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the effective set,
@@ -467,6 +470,13 @@ static void run_steps(const char *dir, int nr, char *steps[], const char *kind)
 			unlink(steps[i] + 7);
 			continue;
 		}
+		if (!strcmp(kind, "pre") && !strncmp(steps[i], "run:", 4)) {
+			snprintf(path, sizeof(path), "%s/monitor_on", dir);
+			file_write(path, "on", &at);
+			usleep(atoi(steps[i] + 4) * 1000);
+			file_write(path, "off", &at);
+			continue;
+		}
 		if (strncmp(steps[i], kind, strlen(kind)) ||
 		    steps[i][strlen(kind)] != ':')
 			continue;
@@ -508,6 +518,25 @@ static int write_nth(const char *path, const char *str, int nth, int *left)
 	return err;
 }
 
+/* The content of DIR/record_stats, or "-". */
+static void read_stats(const char *dir, char *buf, size_t size)
+{
+	char path[4096];
+	ssize_t ret = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/record_stats", dir);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		ret = read(fd, buf, size - 1);
+		close(fd);
+	}
+	if (ret <= 0)
+		ret = snprintf(buf, size, "-\n");
+	buf[ret] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
 static void show_diff(const char *what, const char *a, const char *b)
 {
 	printf("# %s; before:\n# %s\n# after:\n# %s\n", what, a, b);
@@ -515,7 +544,8 @@ static void show_diff(const char *what, const char *a, const char *b)
 
 static int cmd_failall(int argc, char *argv[])
 {
-	char path[4096], *before0, *after0, *before, *after;
+	char path[4096], *before0, *after0, *before, *after, idle[4200];
+	char stats0[64] = "", stats[64], stats_after[64];
 	int n, err, left, extra = ENOMEM, failed = 0, absorbed = 0, bad = 0;
 	const char *dir, *str;
 	int nr_steps, i;
@@ -538,6 +568,7 @@ static int cmd_failall(int argc, char *argv[])
 		}
 	}
 
+	snprintf(idle, sizeof(idle), "%s/kdamond_pid: none\n", dir);
 	run_steps(dir, nr_steps, steps, "pre");
 	before0 = snapshot(dir);
 	err = write_nth(path, str, 0, &left);
@@ -556,7 +587,11 @@ static int cmd_failall(int argc, char *argv[])
 			bad++;
 			break;
 		}
+		read_stats(dir, stats, sizeof(stats));
+		if (!stats0[0])
+			memcpy(stats0, stats, sizeof(stats0));
 		err = write_nth(path, str, n, &left);
+		read_stats(dir, stats_after, sizeof(stats_after));
 		after = snapshot(dir);
 		run_steps(dir, nr_steps, steps, "post");
 		if (left || !err) {
@@ -574,6 +609,12 @@ static int cmd_failall(int argc, char *argv[])
 				show_diff("failed, and changed the state", before,
 					  after);
 				bad++;
+			} else if (strstr(before, idle) &&
+				   strcmp(stats, stats_after)) {
+				printf("# fault %d: %s\n", n, errname(err));
+				show_diff("failed, and changed record_stats",
+					  stats, stats_after);
+				bad++;
 			}
 		}
 		free(before);
@@ -581,8 +622,8 @@ static int cmd_failall(int argc, char *argv[])
 		if (left || bad >= MAX_BAD_SHOWN)
 			break;
 	}
-	printf("points=%d failed=%d absorbed=%d bad=%d\n", n - 1, failed,
-	       absorbed, bad);
+	printf("points=%d failed=%d absorbed=%d bad=%d stats=%s\n", n - 1,
+	       failed, absorbed, bad, stats0);
 	return bad || n > MAX_POINTS ? 1 : 0;
 }
 

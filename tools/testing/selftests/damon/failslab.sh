@@ -111,6 +111,7 @@ fail_each() {
 	got=$(echo "$got" | grep '^points=')
 	ktap_msg "$name: $got"
 	FAULTS=$((FAULTS + $(echo "$got" | sed -n 's/^points=\([0-9]*\).*/\1/p')))
+	ON_STATS=$(echo "$got" | sed -n 's/.* stats=//p')
 	[ "$rc" -eq 0 ]
 }
 
@@ -127,10 +128,14 @@ check "mk_contexts: each fault fails the write cleanly, or leaves no trace" \
 check "rm_contexts: each fault fails the write cleanly, or leaves no trace" \
 	fail_each rm_contexts fs1 "pre:mk_contexts=fs1" "post:rm_contexts=fs1"
 # Opening the record file on tmpfs reports a failed inode allocation as
-# ENOSPC.
+# ENOSPC.  A short run before each attempt leaves counts in record_stats,
+# which a failed "on" must not reset.
 check "on: each fault fails the write cleanly, or leaves no trace" \
 	fail_each monitor_on on "pre:target_ids=$t1" "pre:record=4096 $rec" \
-	"unlink:$rec" "post:monitor_on=off" "post:target_ids=" "errno:ENOSPC"
+	"run:300" "pre:target_ids=$t1" "unlink:$rec" \
+	"post:monitor_on=off" "post:target_ids=" "errno:ENOSPC"
+check "on: the run before each attempt recorded ($ON_STATS)" \
+	test "${ON_STATS%% *}" -gt 0
 check "off: each fault fails the write cleanly, or leaves no trace" \
 	fail_each monitor_on off "pre:target_ids=$t1" "pre:record=4096 $rec" \
 	"pre:monitor_on=on" "post:monitor_on=off" "post:target_ids="
