@@ -45,6 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "damon_util.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define INPUT_MAX	4096		/* the longest input DAMON accepts */
 #define HUGE_MAX	(1024 * 1024)
@@ -64,20 +66,6 @@ static const char * const files[] = {
 	"fz/attrs", "fz/target_ids", "fz/record", "fz/record_stats",
 	"fz/kdamond_pid",
 };
-
-static const char *errname(int err)
-{
-	static char buf[32];
-	const char *name;
-
-	if (!err)
-		return "OK";
-	name = strerrorname_np(err);
-	if (name)
-		return name;
-	snprintf(buf, sizeof(buf), "errno%d", err);
-	return buf;
-}
 
 static void violation(const char *file, const char *fmt, const char *arg)
 {
@@ -444,14 +432,6 @@ static void check_accepted(const char *file)
 		free(before);
 		free(after);
 	}
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static bool in(int err, const int *errs, size_t nr)

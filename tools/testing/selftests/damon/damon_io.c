@@ -35,21 +35,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "damon_util.h"
+
 #define HUGE_COUNT	0x40000000UL	/* 1 GiB */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define SHOW_MAX	200	/* bytes of a mismatch shown */
 #define PAD_MAX		(64UL << 10)
-
-static const char *errname(int err)
-{
-	static char buf[32];
-	const char *name = strerrorname_np(err);
-
-	if (name)
-		return name;
-	snprintf(buf, sizeof(buf), "errno%d", err);
-	return buf;
-}
 
 static char *map(size_t size)
 {

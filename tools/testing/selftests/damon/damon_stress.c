@@ -81,6 +81,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "damon_util.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MIB		(1024UL * 1024)
 #define MARKER_ADDR	0x7e0000000000UL
@@ -90,28 +92,6 @@
 #define MAX_BAD_SHOWN	10
 #define STATE_MAX	(64 * 1024)
 #define MAX_POINTS	1000
-
-static const char *errname(int err)
-{
-	static char buf[32];
-	const char *name;
-
-	if (!err)
-		return "OK";
-	name = strerrorname_np(err);
-	if (name)
-		return name;
-	snprintf(buf, sizeof(buf), "errno%d", err);
-	return buf;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static unsigned long num(const char *s)
 {
