@@ -7,7 +7,27 @@
 #ifndef _MM_DAMON_INTERNAL_H
 #define _MM_DAMON_INTERNAL_H
 
+#include <linux/bug.h>
+#include <linux/compiler.h>
 #include <linux/damon.h>
+#include <asm/current.h>
+
+/*
+ * damon_assert_owner() - assert that the caller may use the targets, the
+ * regions and the attributes of @ctx without a lock: it is the kdamond of
+ * @ctx, or no kdamond runs on @ctx.  Checked on kernels with lockdep, as
+ * lockdep_assert_held() is; compiles to nothing otherwise.
+ */
+#ifdef CONFIG_LOCKDEP
+#define damon_assert_owner(ctx)						\
+	do {								\
+		struct task_struct *__kdamond = READ_ONCE((ctx)->kdamond); \
+									\
+		WARN_ON_ONCE(__kdamond && __kdamond != current);	\
+	} while (0)
+#else
+#define damon_assert_owner(ctx)	((void)(ctx))
+#endif
 
 /* regions.c: region algebra and the adaptive regions adjustment */
 
