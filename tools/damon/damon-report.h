@@ -107,6 +107,9 @@ struct dm_opts {
 	unsigned int min_freq;		/* wss/hot: nr_accesses threshold; 0: default */
 	unsigned int top;
 	unsigned int buckets;
+	const char *title;		/* pictures: what was recorded */
+	int have_attrs;
+	unsigned long long attrs[5];	/* sample, aggr, update us; min, max */
 };
 
 int dm_report_raw(const struct dm_model *m, FILE *out);
@@ -130,15 +133,76 @@ struct dm_grid {
 	double vmax;
 };
 
+/* @trange: the time range of the rows, NULL for the series' own */
 int dm_grid_build(const struct dm_model *m, const struct dm_series *s,
 		  unsigned int cols, unsigned int rows, unsigned int sep,
-		  double gap, struct dm_grid *g);
+		  double gap, const uint64_t *trange, struct dm_grid *g);
 void dm_grid_free(struct dm_grid *g);
+/* "A".."Z", "AA".."ZZ", ...: the name of panel @p */
+void dm_panel_name(char *buf, size_t len, unsigned int p);
 
-/* png.c: the map takes the image less a band on the left and on top */
-#define DM_PNG_LEFT	44
-#define DM_PNG_TOP	12
-int dm_write_png(const char *path, const struct dm_grid *g,
-		 unsigned int width, unsigned int height, const char *title);
+/* image.c: an RGB canvas, its drawing, PNG output; colours are 0xRRGGBB */
+struct dm_image {
+	unsigned int w, h;
+	unsigned char *px;
+};
+
+/* font.c: cells of DM_FONT_ADV x DM_FONT_LINE pixels at scale 1 */
+#define DM_FONT_ADV	6
+#define DM_FONT_LINE	10
+int dm_font_ink(char c, unsigned int x, unsigned int y);
+
+int dm_image_init(struct dm_image *im, unsigned int w, unsigned int h,
+		  uint32_t bg);
+void dm_image_free(struct dm_image *im);
+void dm_put(struct dm_image *im, int x, int y, uint32_t c);
+void dm_fill(struct dm_image *im, int x, int y, int w, int h, uint32_t c);
+void dm_frame(struct dm_image *im, int x, int y, int w, int h, uint32_t c);
+void dm_line(struct dm_image *im, int x0, int y0, int x1, int y1, uint32_t c);
+void dm_dash(struct dm_image *im, int x0, int x1, int y, int on, int off,
+	     uint32_t c);
+int dm_text_width(const char *s, int scale);
+void dm_text(struct dm_image *im, int x, int y, const char *s, int scale,
+	     int align, uint32_t c);
+void dm_fit_text(char *buf, size_t len, const char *s, int width, int scale);
+double dm_tick_step(double range, int max_ticks);
+uint64_t dm_size_step(uint64_t range, int max_ticks, uint64_t *unit,
+		      const char **uname);
+void dm_format_secs(char *buf, size_t len, double t, double step);
+int dm_image_write(const struct dm_image *im, const char *path,
+		   const char *const *keys, const char *const *texts,
+		   int nr_text);
+
+/* A growing string, for the tEXt chunks. */
+struct dm_str {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+void dm_str_add(struct dm_str *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* figure.c: what the pictures share */
+#define DM_PNG_MAX	20000
+struct dm_figure {
+	const struct dm_series **sel;	/* the targets drawn */
+	size_t nr_sel;
+	uint64_t t0, t1;		/* their common time range */
+	size_t nr_snaps;		/* snapshots of the drawn targets */
+};
+int dm_figure_init(struct dm_figure *f, const struct dm_model *m,
+		   const struct dm_opts *o);
+void dm_figure_free(struct dm_figure *f);
+int dm_figure_head(struct dm_image *im, const struct dm_figure *f,
+		   const struct dm_opts *o, const char *what,
+		   const char *const *notes, int nr_notes);
+int dm_figure_head_height(int nr_notes);
+void dm_time_axis(struct dm_image *im, int x, int y, int len, int vertical,
+		  uint64_t t0, uint64_t t1);
+uint32_t dm_samples_per_aggr(const struct dm_opts *o);
+
+/* png.c: the heatmap as a picture; wss.c has the working-set one */
+int dm_heatmap_png(const struct dm_model *m, const struct dm_opts *o,
+		   double gap, FILE *out);
 
 #endif

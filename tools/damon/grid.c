@@ -159,7 +159,7 @@ static void flush_row(struct dm_grid *g, unsigned int row, double *bytes,
 
 int dm_grid_build(const struct dm_model *m, const struct dm_series *s,
 		  unsigned int cols, unsigned int rows, unsigned int sep,
-		  double gap, struct dm_grid *g)
+		  double gap, const uint64_t *trange, struct dm_grid *g)
 {
 	struct ivl *u = NULL;
 	struct gapi *gaps = NULL;
@@ -233,6 +233,10 @@ int dm_grid_build(const struct dm_model *m, const struct dm_series *s,
 
 		g->t0 = t < g->t0 ? t : g->t0;
 		g->t1 = t > g->t1 ? t : g->t1;
+	}
+	if (trange && trange[0] <= g->t0 && trange[1] >= g->t1) {
+		g->t0 = trange[0];
+		g->t1 = trange[1];
 	}
 	g->vmax = m->max_accesses;
 	cells = (size_t)rows * cols;
@@ -332,6 +336,23 @@ nomem:
 	free(bound);
 	dm_grid_free(g);
 	return -1;
+}
+
+void dm_panel_name(char *buf, size_t len, unsigned int p)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('A' + p % 26);
+		p /= 26;
+	} while (p-- > 0 && n < 15);
+	while (n > 0 && len > 1) {
+		*buf++ = tmp[--n];
+		len--;
+	}
+	if (len)
+		*buf = '\0';
 }
 
 void dm_grid_free(struct dm_grid *g)

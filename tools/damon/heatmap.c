@@ -2,10 +2,10 @@
 /*
  * heatmap: time downwards, address across, access frequency as colour.
  * Each populated address range found by dm_grid_build() is a panel,
- * labelled A, B, C... with its range above the map.  In a terminal the
- * cells are ANSI 256-colour backgrounds; without colours (not a tty, or
- * --color never) a character ramp.  --png also writes the same map as an
- * image.
+ * named A, B, C... (then AA, AB...) with its range above the map.  In a
+ * terminal the cells are ANSI 256-colour backgrounds; without colours (not
+ * a tty, or --color never) a character ramp.  --png also writes the maps
+ * of every target (or of --target) as a picture (png.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -53,25 +53,32 @@ static void print_grid(const struct dm_grid *g, const struct dm_series *s,
 		       int color, FILE *out)
 {
 	unsigned int r, c, p;
-	char sz[32];
+	char sz[32], name[16];
 
 	fprintf(out, "target %llu: %zu snapshots over %.3f s, %u address range%s (gaps between them skipped)\n",
 		(unsigned long long)s->id, s->nr,
 		(double)(g->t1 - g->t0) / 1e9, g->nr_panels,
 		g->nr_panels == 1 ? "" : "s");
 	for (p = 0; p < g->nr_panels; p++) {
+		dm_panel_name(name, sizeof(name), p);
 		dm_format_size(sz, sizeof(sz), g->panels[p].end - g->panels[p].start);
-		fprintf(out, "  %c: 0x%llx-0x%llx (%s)\n", 'A' + (p % 26),
+		fprintf(out, "  %s: 0x%llx-0x%llx (%s)\n", name,
 			(unsigned long long)g->panels[p].start,
 			(unsigned long long)g->panels[p].end, sz);
 	}
 	fprintf(out, "%*s  ", LABEL_COLS - 2, "time");
-	for (c = 0, p = 0; c < g->cols; c++) {
+	for (c = 0, p = 0; c < g->cols; ) {
 		if (p < g->nr_panels && c == g->panels[p].x) {
-			fputc('A' + (p % 26), out);
-			p++;
+			const struct dm_panel *pn = &g->panels[p++];
+			const char *n = name;
+
+			/* the name, as much of it as the panel has room for */
+			dm_panel_name(name, sizeof(name), p - 1);
+			for (; *n && c < pn->x + pn->w; n++, c++)
+				fputc(*n, out);
 		} else {
 			fputc(' ', out);
+			c++;
 		}
 	}
 	fputc('\n', out);
@@ -125,7 +132,7 @@ int dm_report_heatmap(const struct dm_model *m, const struct dm_opts *o,
 	unsigned int width = term_width(o), cols, rows;
 	int color = o->color >= 0 ? o->color : isatty(fileno(out));
 	double gap = o->gap > 0 ? o->gap : 0.05;
-	const struct dm_series *png_s = NULL;
+	int found = 0;
 	size_t i;
 
 	if (getenv("NO_COLOR") && o->color < 0)
@@ -138,9 +145,8 @@ int dm_report_heatmap(const struct dm_model *m, const struct dm_opts *o,
 
 		if (o->have_target && s->id != o->target)
 			continue;
-		if (!png_s)
-			png_s = s;
-		if (dm_grid_build(m, s, cols, rows, 1, gap, &g)) {
+		found = 1;
+		if (dm_grid_build(m, s, cols, rows, 1, gap, NULL, &g)) {
 			fprintf(stderr, "damon-report: out of memory\n");
 			return -1;
 		}
@@ -149,37 +155,12 @@ int dm_report_heatmap(const struct dm_model *m, const struct dm_opts *o,
 		print_grid(&g, s, color, out);
 		dm_grid_free(&g);
 	}
-	if (o->have_target && !png_s) {
+	if (o->have_target && !found) {
 		fprintf(stderr, "damon-report: no target %llu in the input\n",
 			(unsigned long long)o->target);
 		return -1;
 	}
-	if (o->png && png_s) {
-		unsigned int w = o->png_w ? o->png_w : 1000;
-		unsigned int h = o->png_h ? o->png_h : 600;
-		struct dm_grid g;
-		char title[64];
-
-		if (w <= DM_PNG_LEFT + 8 || h <= DM_PNG_TOP + 1 ||
-		    w > 20000 || h > 20000) {
-			fprintf(stderr, "damon-report: bad PNG size %ux%u\n", w, h);
-			return -1;
-		}
-		if (dm_grid_build(m, png_s, w - DM_PNG_LEFT, h - DM_PNG_TOP,
-				  w / 100 + 2, gap, &g)) {
-			fprintf(stderr, "damon-report: out of memory\n");
-			return -1;
-		}
-		snprintf(title, sizeof(title), "DAMON heatmap of target %llu",
-			 (unsigned long long)png_s->id);
-		if (dm_write_png(o->png, &g, w, h, title)) {
-			dm_grid_free(&g);
-			return -1;
-		}
-		fprintf(out, "wrote %s (%ux%u, target %llu, %u address range%s)\n",
-			o->png, w, h, (unsigned long long)png_s->id, g.nr_panels,
-			g.nr_panels == 1 ? "" : "s");
-		dm_grid_free(&g);
-	}
+	if (o->png && dm_heatmap_png(m, o, gap, out))
+		return -1;
 	return ferror(out) ? -1 : 0;
 }

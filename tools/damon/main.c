@@ -22,12 +22,17 @@ static const char usage[] =
 "  raw        every region of every snapshot, one a line\n"
 "  heatmap    time x address map of access frequency, gaps skipped\n"
 "             --width N  --rows N  --color auto|always|never  --gap F\n"
-"             --png FILE  --png-size WxH (default 1000x600)\n"
+"             --png FILE: also draw it, every target a band of panels\n"
 "  wss        working-set size percentiles and trend\n"
 "             --min-freq N (default 1)  --buckets N (default 10)\n"
 "  hot        the hottest areas, their size, frequency and lifetime\n"
 "             --min-freq N (default half the highest)  --top N (default 10)\n"
-"common: --target ID (default: every target)\n";
+"common: --target ID (default: every target)\n"
+"pictures (--png): --png-size WxH (default 1000 wide, the height to fit)\n"
+"  --title TEXT      what was recorded, for the title\n"
+"  --attrs \"S A U MIN MAX\"  the DAMON attributes of the record, as in\n"
+"                    debugfs attrs: sampling, aggregation and update\n"
+"                    intervals in us, min and max number of regions\n";
 
 static int parse_uint(const char *s, unsigned long long max,
 		      unsigned long long *v)
@@ -61,6 +66,8 @@ int main(int argc, char **argv)
 		{ "min-freq", required_argument, NULL, 'm' },
 		{ "top", required_argument, NULL, 'n' },
 		{ "buckets", required_argument, NULL, 'b' },
+		{ "title", required_argument, NULL, 'T' },
+		{ "attrs", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -147,6 +154,19 @@ int main(int argc, char **argv)
 				return bad("buckets", optarg);
 			o.buckets = (unsigned int)v;
 			break;
+		case 'T':
+			o.title = optarg;
+			break;
+		case 'a': {
+			unsigned long long *a = o.attrs;
+			char x;
+
+			if (sscanf(optarg, "%llu %llu %llu %llu %llu %c", &a[0], &a[1],
+				   &a[2], &a[3], &a[4], &x) != 5 || !a[0] || a[1] < a[0])
+				return bad("attrs", optarg);
+			o.have_attrs = 1;
+			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			return 0;

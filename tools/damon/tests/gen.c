@@ -216,6 +216,32 @@ static void heat_record(struct buf *b)
 	}
 }
 
+/*
+ * Three targets: 100 like heat_record but 40 snapshots; 200 from the
+ * 10th snapshot on, 256 MiB with a hot quarter moving down; 300 thirty
+ * areas of 1 MiB 1 GiB apart (thirty panels), area i % 30 hot (12).
+ */
+static void multi_record(struct buf *b)
+{
+	header(b, 2);
+	for (int i = 0; i < 40; i++) {
+		snap(b, 2000000000ULL + (uint64_t)i * 100000000, i < 10 ? 2 : 3);
+		target(b, 100, 30);
+		area(b, HEAP, HEAP_SZ, 10, 0, 1, 0);
+		area(b, MMAP, MMAP_SZ, 10, i < 20 ? 2 : 7, 20, 0);
+		area(b, STACK, STACK_SZ, 10, -1, 0, 8);
+		if (i >= 10) {
+			target(b, 200, 4);
+			area(b, 0x10000000ULL, 256ULL << 20, 4, (i - 10) / 8 % 4, 16, 2);
+		}
+		target(b, 300, 30);
+		for (int k = 0; k < 30; k++)
+			region(b, 0x100000000ULL + ((uint64_t)k << 30),
+			       0x100000000ULL + ((uint64_t)k << 30) + (1 << 20),
+			       k == i % 30 ? 12 : 0);
+	}
+}
+
 static int fixtures(const char *dir)
 {
 	struct buf b = { 0 }, t = { 0 };
@@ -292,6 +318,9 @@ static int fixtures(const char *dir)
 	b.len = 0;
 	heat_record(&b);
 	save(dir, "heat.rec", b.p, b.len);
+	b.len = 0;
+	multi_record(&b);
+	save(dir, "multi.rec", b.p, b.len);
 	free(b.p);
 	return 0;
 }

@@ -8,6 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 BIN=./damon-report
 GEN=./tests/gen
+PC=./tests/pngcheck
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 passed=0 failed=0
@@ -108,16 +109,97 @@ png_dims() {	# prints "WIDTH HEIGHT" of the IHDR, or nothing
 	od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216 + $2*65536 + $3*256 + $4, $5*16777216 + $6*65536 + $7*256 + $8 }'
 }
 out=$($BIN heatmap --width 60 --color never --png "$T/heat.png" --png-size 640x360 "$F/heat.rec")
-has "heatmap --png reports the file" "$out" "wrote $T/heat.png (640x360, target 999, 3 address ranges)"
+has "heatmap --png reports the file" "$out" "wrote $T/heat.png (640x360, 1 target, a band of panels each)"
 same "PNG signature and the asked dimensions" "640 360" "$(png_dims "$T/heat.png")"
 same "PNG ends with IEND" "IEND" "$(tail -c 8 "$T/heat.png" | head -c 4)"
+same "libpng reads the dimensions back" "640 360" "$($PC "$T/heat.png" size)"
 $BIN heatmap --png "$T/default.png" "$F/basic.rec" > /dev/null
-same "PNG default dimensions" "1000 600" "$(png_dims "$T/default.png")"
+same "PNG default dimensions, two targets" "1000 $((56 + 2 * 314))" "$(png_dims "$T/default.png")"
+$BIN heatmap --target 77 --png "$T/one.png" "$F/basic.rec" > /dev/null
+same "PNG default dimensions, one target" "1000 600" "$(png_dims "$T/one.png")"
 if [ "$(stat -c %s "$T/heat.png")" -lt $((640 * 360 * 3 / 10)) ]; then
 	ok "PNG is compressed ($(stat -c %s "$T/heat.png") bytes)"
 else
 	ko "PNG is not compressed: $(stat -c %s "$T/heat.png") bytes"
 fi
+
+# --- the heatmap picture, read back: legend, bands, panels ---
+# layout FILE WORD: the lines of the layout chunk that start with WORD
+layout() { $PC "$1" text "damon-report layout" | grep "^$2 "; }
+# colours FILE X Y W H: the colours of a rectangle, one a line
+colours() { $PC "$1" colours "$2" "$3" "$4" "$5" | cut -d' ' -f1; }
+# check_heatmap NAME FILE TARGETS...: the legend has a swatch per level; each
+# panel's map has only the legend's colours (and no-data grey); each target
+# has a band, with at least one legend colour in it
+check_heatmap() {
+	local name=$1 png=$2 x y w h n id p bad=0 legend extra ids=() drawn
+	shift 2
+	read -r _ x y w h n <<< "$(layout "$png" legend)"
+	legend=$(colours "$png" "$x" "$y" "$w" "$h")
+	same "$name: the colour bar has one swatch per level ($n)" "$n" "$(grep -c . <<< "$legend")"
+	while read -r _ id p x y w h _; do
+		extra=$(colours "$png" "$x" "$y" "$w" "$h" | grep -vxF c8c8c8 |
+			grep -vxF -f <(printf '%s\n' "$legend"))
+		if [ -n "$extra" ]; then
+			bad=1
+			echo "  target $id panel $p: colours not in the legend:" $extra
+		fi
+	done < <(layout "$png" panel)
+	same "$name: the map's colours are the legend's" 0 "$bad"
+	bad=0
+	while read -r _ id x y w h _; do
+		ids+=("$id")
+		drawn=$(colours "$png" "$x" "$y" "$w" "$h" | grep -cxF -f <(printf '%s\n' "$legend"))
+		[ "$drawn" -gt 0 ] || { bad=1; echo "  target $id: nothing drawn"; }
+	done < <(layout "$png" band)
+	same "$name: every band drawn" 0 "$bad"
+	same "$name: a band per target" "$*" "${ids[*]}"
+}
+check_heatmap "heat.png" "$T/heat.png" 999
+# the colour of level L (of N) in the legend of FILE
+swatch() {
+	local x y w h n sw
+	read -r _ x y w h n <<< "$(layout "$1" legend)"
+	sw=$((h / n))
+	colours "$1" "$x" $((y + h - ($2 + 1) * sw + sw / 2)) 1 1
+}
+# panel_colours FILE TARGET NAME: the colours of a panel's map
+panel_colours() {
+	local x y w h
+	read -r x y w h <<< "$(layout "$1" panel | awk -v t="$2" -v p="$3" '$2 == t && $3 == p { print $4, $5, $6, $7 }')"
+	colours "$1" "$x" "$y" "$w" "$h"
+}
+out=$($BIN heatmap --png "$T/heat.png" "$F/heat.rec")
+top=$(swatch "$T/heat.png" 20) eight=$(swatch "$T/heat.png" 8) idle=$(swatch "$T/heat.png" 0)
+has "heat.png: the hot spot (20) is in panel B, as the legend's top colour" \
+	"$(panel_colours "$T/heat.png" 999 B)" "$top"
+has "heat.png: and B is idle elsewhere" "$(panel_colours "$T/heat.png" 999 B)" "$idle"
+same "heat.png: the legend's top colour is nowhere else" "" \
+	"$( { panel_colours "$T/heat.png" 999 A; panel_colours "$T/heat.png" 999 C; } | grep -xF "$top")"
+same "heat.png: the stack (8 all along) is the legend's colour of 8" \
+	"$eight" "$(panel_colours "$T/heat.png" 999 C)"
+same "heat.png: the panels' absolute ranges" \
+"panel 999 A 0x555555554000 0x555556554000
+panel 999 B 0x7f0000000000 0x7f0004000000
+panel 999 C 0x7ffffffde000 0x7ffffffff000" "$(layout "$T/heat.png" panel | awk '{ print $1, $2, $3, $8, $9 }')"
+$BIN heatmap --attrs "5000 100000 1000000 10 1000" --title "my workload" \
+	--png "$T/multi.png" "$F/multi.rec" > /dev/null
+check_heatmap "multi.png" "$T/multi.png" 100 200 300
+same "multi.png: 30 panels for target 300, named up to AD" "30 AD" \
+	"$(layout "$T/multi.png" panel | awk '$2 == 300 { n++; last = $3 } END { print n, last }')"
+has "multi.png: the title says what was recorded" "$($PC "$T/multi.png" text Title)" "DAMON heatmap: my workload"
+has "multi.png: the ranges are in the description" "$($PC "$T/multi.png" text Description)" \
+	"AD 0x840000000-0x840100000 (1.0 MiB)"
+same "multi.png: 100% of the samples (20 with these attrs) is the top level" 21 \
+	"$(layout "$T/multi.png" legend | cut -d' ' -f6)"
+$BIN heatmap --target 200 --png "$T/t200.png" "$F/multi.rec" > /dev/null
+check_heatmap "--target 200" "$T/t200.png" 200
+same "--target 200: the record's scale, 0 to 20" 21 "$(layout "$T/t200.png" legend | cut -d' ' -f6)"
+err=$($BIN heatmap --png "$T/small.png" --png-size 400x150 "$F/multi.rec" 2>&1 > /dev/null)
+same "a picture too small for its targets: exit 1" 1 $?
+has "a picture too small says what to do" "$err" "pick one with --target"
+out=$($BIN heatmap --width 400 --color never "$F/multi.rec")
+has "heatmap names panels past Z" "$out" "  AD: 0x840000000-0x840100000 (1.0 MiB)"
 
 # --- hot: the known hot regions, ranked ---
 out=$($BIN hot "$F/heat.rec")
