@@ -25,6 +25,7 @@ static const char usage[] =
 "             --png FILE: also draw it, every target a band of panels\n"
 "  wss        working-set size percentiles and trend\n"
 "             --min-freq N (default 1)  --buckets N (default 10)\n"
+"             --png FILE: also draw it over time, percentiles marked\n"
 "  hot        the hottest areas, their size, frequency and lifetime\n"
 "             --min-freq N (default half the highest)  --top N (default 10)\n"
 "common: --target ID (default: every target)\n"

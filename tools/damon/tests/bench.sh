@@ -14,6 +14,7 @@ for nr in 30 999; do
 	for cmd in raw heatmap wss hot; do
 		opts=()
 		[ "$cmd" == heatmap ] && opts=(--width 120 --color never --png "$dir/h.png")
+		[ "$cmd" == wss ] && opts=(--png "$dir/w.png")
 		start=$(date +%s.%N)
 		./damon-report "$cmd" "${opts[@]}" "$f" > /dev/null
 		end=$(date +%s.%N)

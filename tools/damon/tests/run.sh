@@ -201,6 +201,33 @@ has "a picture too small says what to do" "$err" "pick one with --target"
 out=$($BIN heatmap --width 400 --color never "$F/multi.rec")
 has "heatmap names panels past Z" "$out" "  AD: 0x840000000-0x840100000 (1.0 MiB)"
 
+# --- the working-set picture ---
+out=$($BIN wss --png "$T/wss.png" "$F/wss.rec")
+has "wss --png reports the file" "$out" "wrote $T/wss.png (1000x600, 1 target)"
+same "wss.png: default dimensions" "1000 600" "$($PC "$T/wss.png" size)"
+same "wss.png: the percentiles of the text report are marked" \
+"p0 4.0 KiB
+p25 100.0 KiB
+p50 200.0 KiB
+p75 300.0 KiB
+p90 360.0 KiB
+p99 396.0 KiB
+p100 400.0 KiB
+mean 202.0 KiB" "$(layout "$T/wss.png" mark | cut -d' ' -f3-5)"
+read -r _ _ x y w h <<< "$(layout "$T/wss.png" plot)"
+has "wss.png: the line is drawn" "$(colours "$T/wss.png" "$x" "$y" "$w" "$h")" 1f4e9a
+y50=$(layout "$T/wss.png" mark | awk '$3 == "p50" { print $6 }')
+y25=$(layout "$T/wss.png" mark | awk '$3 == "p25" { print $6 }')
+if [ "$y50" -lt "$y25" ] && [ "$y50" -gt "$y" ] && [ "$y25" -lt $((y + h)) ]; then
+	ok "wss.png: p50 above p25, both in the plot"
+else
+	ko "wss.png: p50 at $y50, p25 at $y25, plot $y..$((y + h))"
+fi
+$BIN wss --png "$T/wssm.png" "$F/multi.rec" > /dev/null
+same "wss of three targets: a plot each" "100 200 300" "$(layout "$T/wssm.png" plot | cut -d' ' -f2 | xargs)"
+same "wss: equal percentiles share a label" "p0-p100,mean 256.0 MiB" \
+	"$(layout "$T/wssm.png" mark | awk '$2 == 200 { print $3, $4, $5 }')"
+
 # --- hot: the known hot regions, ranked ---
 out=$($BIN hot "$F/heat.rec")
 has "hot: threshold and count" "$out" "target 999: hot means nr_accesses >= 10 (highest seen 20); 2 hot areas"
