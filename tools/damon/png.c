@@ -99,7 +99,7 @@ static void draw_panel(struct dm_image *im, const struct layout *L,
 	uint64_t span = pn->end - pn->start, step, unit, k;
 	char name[16], s[96], sz[32];
 	const char *uname;
-	int prev_end = x - 100, room;
+	int next_start = x + w + 100, room;
 
 	dm_panel_name(name, sizeof(name), p);
 	dm_format_size(sz, sizeof(sz), span);
@@ -115,11 +115,11 @@ static void draw_panel(struct dm_image *im, const struct layout *L,
 	} else {
 		dm_text(im, x, y - 2 * DM_FONT_LINE - 2, name, 1, -1, INK);
 	}
-	/* offsets from the panel's start */
+	/* offsets from the panel's start; right to left, so that the end's stays */
 	snprintf(s, sizeof(s), "%llu MiB", (unsigned long long)span >> 20);
 	room = dm_text_width(s, 1) + 16;
 	step = dm_size_step(span, w / room > 0 ? w / room : 1, &unit, &uname);
-	for (k = 0; k <= span / step; k++) {
+	for (k = span / step + 1; k-- > 0;) {
 		int at = x + (int)((double)(k * step) / (double)span * (w - 1));
 		int tw;
 
@@ -135,10 +135,10 @@ static void draw_panel(struct dm_image *im, const struct layout *L,
 			at = x;
 		if (at + tw > x + w)
 			at = x + w - tw;
-		if (at < prev_end + 8)
+		if (at + tw + 8 > next_start)
 			continue;
 		dm_text(im, at, y + L->mh + 8, s, 1, -1, INK);
-		prev_end = at + tw;
+		next_start = at;
 	}
 	dm_str_add(lay, "panel %llu %s %d %d %d %d 0x%llx 0x%llx\n",
 		   (unsigned long long)b->s->id, name, x, y, w, L->mh,
