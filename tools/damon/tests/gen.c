@@ -5,6 +5,7 @@
  *   gen fixtures DIR              every small fixture, good and bad, in DIR
  *   gen big FILE MB NR_REGIONS    a record of about MB MiB, NR_REGIONS per
  *                                 snapshot over three areas, a moving hot spot
+ *   gen demo FILE                 a record shaped like one of make demo
  *
  * Record format version 2, little-endian, no padding: "damon_recfmt_ver",
  * u32 version; then snapshots: u64 sec, u64 nsec, u32 nr_targets, and per
@@ -362,13 +363,93 @@ static int big(const char *path, unsigned long mb, unsigned int nr)
 	return 0;
 }
 
+/*
+ * A record shaped like one of "make demo", for pictures of the documents:
+ * 26 s of damon-demo-workload's defaults (512 MiB populated, 2 s cold, a
+ * 32 MiB hot spot at four places for 4 s each, then two for 8 s), with a
+ * heap and a stack beside it.  For a second after each move the regions
+ * have not adapted yet: the spot is a wider, cooler region.
+ */
+static int demo(const char *path)
+{
+	const uint64_t buf = 0x7f3a40000000ULL, mib = 1ULL << 20;
+	const uint64_t heap = 0x55d1c3a6b000ULL, stack = 0x7ffd5e0c2000ULL;
+	struct buf b = { 0 };
+	uint64_t rs[64], re[64];
+	uint32_t rn[64], seed = 1;
+	int i, nr;
+
+	header(&b, 2);
+	for (i = 0; i < 262; i++) {
+		double t = i / 10.0;
+		uint64_t spot[2] = { 0, 0 }, cut = 0;
+		uint32_t cold = t < 0.3 ? 20 : 0;
+		int nr_spots = 0, k, j, settling = 0;
+
+		if (t >= 2.3 && t < 18.3) {
+			k = (int)((t - 2.3) / 4);
+			spot[nr_spots++] = (uint64_t)(64 + 128 * k - 16) * mib;
+			settling = t - 2.3 - 4 * k < 1;
+		} else if (t >= 18.3) {
+			spot[nr_spots++] = (128 - 16) * mib;
+			spot[nr_spots++] = (384 - 16) * mib;
+			settling = t < 19.3;
+		}
+		nr = 0;
+#define R(s_, e_, n_) do { rs[nr] = (s_); re[nr] = (e_); rn[nr++] = (n_); } while (0)
+		R(heap, heap + 4 * mib, i < 3 ? 20 : 1);
+		R(heap + 4 * mib, heap + 9 * mib, 0);
+		/* the buffer in 32 MiB regions, the spots cut out of them */
+		for (k = 0; k < 16; k++) {
+			uint64_t e0 = (uint64_t)(k + 1) * 32 * mib;
+
+			for (j = 0; j < nr_spots; j++) {
+				uint64_t lo = spot[j] - (settling ? 8 * mib : 0);
+				uint64_t hi = spot[j] + 32 * mib + (settling ? 8 * mib : 0);
+
+				if (lo >= cut && lo < e0) {
+					seed = seed * 1103515245 + 12345;
+					if (lo > cut)
+						R(buf + cut, buf + lo, cold);
+					R(buf + lo, buf + hi, settling ? 13 :
+					  18 + (seed >> 16) % 3);
+					cut = hi;
+				}
+			}
+			if (cut < e0) {
+				R(buf + cut, buf + e0, cold);
+				cut = e0;
+			}
+		}
+		seed = seed * 1103515245 + 12345;
+		R(stack, stack + (132 << 10), 3 + (seed >> 16) % 4);
+#undef R
+		snap(&b, 7300000000000ULL + (uint64_t)i * 100000000, 1);
+		target(&b, 4217, (uint32_t)nr);
+		for (j = 0; j < nr; j++)
+			region(&b, rs[j], re[j], rn[j]);
+	}
+	{
+		FILE *f = fopen(path, "wb");
+
+		if (!f || fwrite(b.p, 1, b.len, f) != b.len || fclose(f)) {
+			perror(path);
+			return 1;
+		}
+	}
+	free(b.p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "fixtures"))
 		return fixtures(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "demo"))
+		return demo(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "big"))
 		return big(argv[2], strtoul(argv[3], NULL, 10),
 			   (unsigned int)strtoul(argv[4], NULL, 10));
-	fprintf(stderr, "usage: gen fixtures DIR | gen big FILE MB NR_REGIONS\n");
+	fprintf(stderr, "usage: gen fixtures DIR | gen big FILE MB NR_REGIONS | gen demo FILE\n");
 	return 2;
 }
