@@ -10,7 +10,8 @@
 # host's (read-only) root; only the results folder is writable.
 #
 # Options:
-#   --out DIR      where the record, the console log and heatmap.png go
+#   --out DIR      where the record, the console log, heatmap.png and
+#                  wss.png go
 #                  (default: $RESULTS/record; must be under $RESULTS)
 #   --attrs "..."  DAMON attributes, passed to record.sh
 #   --timeout SEC  kill the guest after SEC seconds (default 1800)
@@ -40,7 +41,7 @@ case "$out/" in
 "$RESULTS"/*) ;;
 *) die "--out $out is not under the results folder $RESULTS, which is all the guest can write" ;;
 esac
-rm -f "$out/damon.data" "$out/heatmap.png"
+rm -f "$out/damon.data" "$out/heatmap.png" "$out/wss.png"
 
 msg "booting the DAMON kernel under QEMU to record: $*"
 msg "(console log: $out/console.log)"
