@@ -117,8 +117,9 @@ int dm_figure_head(struct dm_image *im, const struct dm_figure *f,
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s, ",
 				      i < (int)f->nr_sel ? " ..." : "");
 	}
-	n += (size_t)snprintf(line + n, sizeof(line) - n, "%.1f s, %zu snapshots",
-			      (double)(f->t1 - f->t0) / 1e9, f->nr_snaps);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "%.1f s, %zu snapshot%s",
+			      (double)(f->t1 - f->t0) / 1e9, f->nr_snaps,
+			      f->nr_snaps == 1 ? "" : "s");
 	if (o->have_attrs) {
 		format_us(a[0], sizeof(a[0]), o->attrs[0]);
 		format_us(a[1], sizeof(a[1]), o->attrs[1]);

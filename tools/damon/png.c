@@ -135,8 +135,8 @@ static void draw_panel(struct dm_image *im, const struct layout *L,
 			at = x;
 		if (at + tw > x + w)
 			at = x + w - tw;
-		if (at + tw + 8 > next_start)
-			continue;
+		if (at < x || at + tw + 8 > next_start)
+			continue;	/* wider than the panel, or crowded */
 		dm_text(im, at, y + L->mh + 8, s, 1, -1, INK);
 		next_start = at;
 	}
@@ -155,13 +155,15 @@ static void draw_band(struct dm_image *im, const struct layout *L,
 	const struct dm_grid *g = &b->g;
 	int y, x;
 	unsigned int p;
-	char s[128];
+	char s[128], fit[128];
 
-	snprintf(s, sizeof(s), "target %llu: %zu snapshots, %u address range%s",
-		 (unsigned long long)b->s->id, b->s->nr, g->nr_panels,
-		 g->nr_panels == 1 ? "" : "s");
-	dm_text(im, L->left, b->y - ABOVE + 2, s, 1, -1, INK);
-	dm_text(im, L->left + 1, b->y - ABOVE + 2, s, 1, -1, INK);
+	snprintf(s, sizeof(s), "target %llu: %zu snapshot%s, %u address range%s",
+		 (unsigned long long)b->s->id, b->s->nr, b->s->nr == 1 ? "" : "s",
+		 g->nr_panels, g->nr_panels == 1 ? "" : "s");
+	/* bold: twice, a pixel apart */
+	dm_fit_text(fit, sizeof(fit), s, L->mw - 1, 1);
+	dm_text(im, L->left, b->y - ABOVE + 2, fit, 1, -1, INK);
+	dm_text(im, L->left + 1, b->y - ABOVE + 2, fit, 1, -1, INK);
 	for (y = 0; y < L->mh && g->rows; y++) {
 		unsigned int r = (unsigned int)((unsigned long long)y * g->rows / L->mh);
 		const double *row = g->val + (size_t)r * g->cols;
@@ -194,7 +196,9 @@ static void draw_legend(struct dm_image *im, const struct layout *L, int y,
 	dm_text(im, x, y - ABOVE + 2, "nr_accesses", 1, -1, INK);
 	dm_text(im, x, y - ABOVE + 2 + DM_FONT_LINE,
 		L->spa ? "(% of samples)" : "per aggregation", 1, -1, INK);
-	avail = L->h - y - 3 * DM_FONT_LINE - 10;
+	/* down to the "no data" swatch, above the footnotes */
+	avail = L->h - (L->nr_foot ? L->nr_foot * DM_FONT_LINE + 8 : 0) - y -
+		2 * DM_FONT_LINE - 10;
 	if (avail > 320)
 		avail = 320;
 	sw = avail / L->nlev > 0 ? avail / L->nlev : 1;
@@ -269,8 +273,8 @@ static int footnotes(struct dm_image *im, const struct layout *L,
 				}
 				if (im)
 					dm_text(im, 10 + k % per * colw,
-						y + k / per * DM_FONT_LINE, s, 1, -1,
-						INK);
+						y + (1 + k / per) * DM_FONT_LINE, s,
+						1, -1, INK);
 				k++;
 			}
 		}
@@ -278,7 +282,11 @@ static int footnotes(struct dm_image *im, const struct layout *L,
 			return 0;
 		per = (L->w - 20) / colw > 0 ? (L->w - 20) / colw : 1;
 	}
-	return (k + per - 1) / per;
+	if (im)
+		dm_text(im, 10, y, nr > 1 ?
+			"the ranges of the panels too narrow to show them (target/panel):" :
+			"the ranges of the panels too narrow to show them:", 1, -1, INK);
+	return 1 + (k + per - 1) / per;
 }
 
 static int bad_size(const char *why, size_t nr)
@@ -348,7 +356,7 @@ int dm_heatmap_png(const struct dm_model *m, const struct dm_opts *o,
 	/* the footnotes take their room from the maps */
 	L.nr_foot = footnotes(NULL, &L, bands, nb, 0);
 	if (L.nr_foot) {
-		int need = L.nr_foot * DM_FONT_LINE + 6;
+		int need = L.nr_foot * DM_FONT_LINE + 8;
 
 		if (o->png_h)
 			L.mh -= (need + (int)nb - 1) / (int)nb;

@@ -297,8 +297,8 @@ static int wss_band(struct dm_image *im, const struct dm_model *m,
 			    h / (2 * DM_FONT_LINE) : 1, &unit, &uname);
 	ymax = ((vmax ? vmax + vmax / 20 : 4096) + step - 1) / step * step;
 
-	snprintf(s1, sizeof(s1), "target %llu: %zu snapshots",
-		 (unsigned long long)s->id, n);
+	snprintf(s1, sizeof(s1), "target %llu: %zu snapshot%s",
+		 (unsigned long long)s->id, n, n == 1 ? "" : "s");
 	dm_text(im, x0, y0 - W_ABOVE, s1, 1, -1, W_INK);
 	dm_text(im, x0 + 1, y0 - W_ABOVE, s1, 1, -1, W_INK);
 	for (k = 0; k * step <= ymax; k++) {
