@@ -74,14 +74,16 @@ void dm_line(struct dm_image *im, int x0, int y0, int x1, int y1, uint32_t c)
 	int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, err = dx + dy;
 
 	for (;;) {
+		int e2 = 2 * err;	/* both steps test the error before either */
+
 		dm_put(im, x0, y0, c);
 		if (x0 == x1 && y0 == y1)
 			break;
-		if (2 * err >= dy) {
+		if (e2 >= dy) {
 			err += dy;
 			x0 += sx;
 		}
-		if (2 * err <= dx) {
+		if (e2 <= dx) {
 			err += dx;
 			y0 += sy;
 		}

@@ -228,6 +228,20 @@ same "wss of three targets: a plot each" "100 200 300" "$(layout "$T/wssm.png" p
 same "wss: equal percentiles share a label" "p0-p100,mean 256.0 MiB" \
 	"$(layout "$T/wssm.png" mark | awk '$2 == 200 { print $3, $4, $5 }')"
 
+# every input of the fuzzer's corpus: a picture or one error line, quickly
+nbad=0
+for f in fuzz/corpus/*; do
+	for cmd in heatmap wss; do
+		timeout 20 $BIN "$cmd" --png "$T/fuzz.png" --png-size 400x300 "$f" > /dev/null 2> "$T/err"
+		rc=$?
+		if [ $rc -gt 1 ] || { [ $rc -eq 1 ] && [ "$(wc -l < "$T/err")" -ne 1 ]; }; then
+			nbad=$((nbad + 1))
+			echo "  $cmd --png $f: exit $rc: $(head -n 3 "$T/err")"
+		fi
+	done
+done
+same "pictures of every fuzz corpus input" 0 "$nbad"
+
 # --- hot: the known hot regions, ranked ---
 out=$($BIN hot "$F/heat.rec")
 has "hot: threshold and count" "$out" "target 999: hot means nr_accesses >= 10 (highest seen 20); 2 hot areas"
