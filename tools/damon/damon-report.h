@@ -80,6 +80,12 @@ int dm_index(struct dm_model *m);
 const struct dm_series *dm_find_series(const struct dm_model *m, uint64_t id);
 uint64_t dm_target_bytes(const struct dm_model *m, const struct dm_target *t,
 			 uint32_t min_accesses);
+/* The regions of @t; NULL if it has none (the model may have no regions). */
+static inline const struct dm_region *dm_regions(const struct dm_model *m,
+						 const struct dm_target *t)
+{
+	return t->nr_regions ? m->regions + t->first_region : NULL;
+}
 void dm_format_size(char *buf, size_t len, uint64_t bytes);
 void dm_seterr(struct dm_error *e, const char *name, const char *unit,
 	       unsigned long long where, const char *fmt, ...)

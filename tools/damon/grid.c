@@ -73,7 +73,7 @@ static int covered(const struct dm_model *m, const struct dm_series *s,
 
 	for (i = 0; i < s->nr; i++) {
 		const struct dm_target *t = &m->targets[s->entries[i]];
-		const struct dm_region *r = m->regions + t->first_region;
+		const struct dm_region *r = dm_regions(m, t);
 		size_t from = nr;
 		uint32_t q;
 
@@ -84,8 +84,8 @@ static int covered(const struct dm_model *m, const struct dm_series *s,
 				goto nomem;
 		}
 		/* the same extents as the previous snapshot: drop them */
-		if (i > 0 && nr - from == prev_nr &&
-		    !memcmp(all + from, all + prev_from, prev_nr * sizeof(*all))) {
+		if (i > 0 && nr - from == prev_nr && (!prev_nr ||
+		    !memcmp(all + from, all + prev_from, prev_nr * sizeof(*all)))) {
 			nr = from;
 			continue;
 		}
@@ -261,7 +261,7 @@ int dm_grid_build(const struct dm_model *m, const struct dm_series *s,
 
 	for (i = 0; i < s->nr; i++) {
 		const struct dm_target *t = &m->targets[s->entries[i]];
-		const struct dm_region *r = m->regions + t->first_region;
+		const struct dm_region *r = dm_regions(m, t);
 		uint64_t dt = m->snaps[s->snaps[i]].time_ns - g->t0;
 		unsigned int row = 0;
 		uint32_t q;

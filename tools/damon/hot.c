@@ -72,7 +72,7 @@ static int hot_one(const struct dm_model *m, const struct dm_series *s,
 
 	for (i = 0; i < s->nr; i++) {
 		const struct dm_target *t = &m->targets[s->entries[i]];
-		const struct dm_region *r = m->regions + t->first_region;
+		const struct dm_region *r = dm_regions(m, t);
 		uint64_t now = m->snaps[s->snaps[i]].time_ns;
 		struct extent *pe, *ce;
 		size_t j, k, lo = 0;

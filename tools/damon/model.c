@@ -206,7 +206,7 @@ const struct dm_series *dm_find_series(const struct dm_model *m, uint64_t id)
 uint64_t dm_target_bytes(const struct dm_model *m, const struct dm_target *t,
 			 uint32_t min_accesses)
 {
-	const struct dm_region *r = m->regions + t->first_region;
+	const struct dm_region *r = dm_regions(m, t);
 	uint64_t sum = 0;
 	uint32_t i;
 

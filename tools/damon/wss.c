@@ -195,7 +195,9 @@ static int cmp_mark(const void *a, const void *b)
 /* The y of @bytes in a plot of @h pixels from @y0 whose top is @ymax. */
 static int y_of(uint64_t bytes, uint64_t ymax, int y0, int h)
 {
-	return y0 + h - 1 - (int)lround((double)bytes / (double)ymax * (h - 1));
+	double f = (double)bytes / (double)ymax;
+
+	return y0 + h - 1 - (int)lround((f < 1 ? f : 1) * (h - 1));
 }
 
 /*
@@ -295,13 +297,18 @@ static int wss_band(struct dm_image *im, const struct dm_model *m,
 	vmax = n ? v[2 * n - 1] : 0;
 	step = dm_size_step(vmax ? vmax : 4096, h / (2 * DM_FONT_LINE) > 0 ?
 			    h / (2 * DM_FONT_LINE) : 1, &unit, &uname);
-	ymax = ((vmax ? vmax + vmax / 20 : 4096) + step - 1) / step * step;
+	/* the top: 5% over the highest, up to a tick; at most UINT64_MAX */
+	ymax = vmax ? vmax + vmax / 20 : 4096;
+	if (ymax < vmax)
+		ymax = UINT64_MAX;
+	k = ymax / step + (ymax % step != 0);
+	ymax = k > UINT64_MAX / step ? UINT64_MAX : k * step;
 
 	snprintf(s1, sizeof(s1), "target %llu: %zu snapshot%s",
 		 (unsigned long long)s->id, n, n == 1 ? "" : "s");
 	dm_text(im, x0, y0 - W_ABOVE, s1, 1, -1, W_INK);
 	dm_text(im, x0 + 1, y0 - W_ABOVE, s1, 1, -1, W_INK);
-	for (k = 0; k * step <= ymax; k++) {
+	for (k = 0; k <= ymax / step; k++) {
 		int y = y_of(k * step, ymax, y0, h);
 
 		dm_fill(im, x0, y, w, 1, W_GRID);
