@@ -128,9 +128,11 @@ int dm_figure_head(struct dm_image *im, const struct dm_figure *f,
 			 "; sampling every %s, aggregation every %s, regions updated every %s, %llu-%llu regions",
 			 a[0], a[1], a[2], o->attrs[3], o->attrs[4]);
 	} else if (f->nr_snaps > f->nr_sel && f->t1 > f->t0) {
-		format_us(a[0], sizeof(a[0]), (unsigned long long)llround(
-			  (double)(f->t1 - f->t0) / 1e3 * f->nr_sel /
-			  (double)(f->nr_snaps - f->nr_sel)));
+		/* the mean interval: snapshots less one per target */
+		double us = (double)(f->t1 - f->t0) / 1e3 * f->nr_sel /
+			    (double)(f->nr_snaps - f->nr_sel);
+
+		format_us(a[0], sizeof(a[0]), (unsigned long long)llround(us));
 		snprintf(line + n, sizeof(line) - n,
 			 "; a snapshot every %s (attributes not given)", a[0]);
 	}

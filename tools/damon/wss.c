@@ -328,7 +328,9 @@ static int wss_band(struct dm_image *im, const struct dm_model *m,
 
 		c = span > 0 ? (int)(dt / span * (w - 1)) : 0;
 		if (lo[c] < 0) {
-			lo[c] = hi[c] = first[c] = y;
+			lo[c] = y;
+			hi[c] = y;
+			first[c] = y;
 		} else {
 			lo[c] = y < lo[c] ? y : lo[c];
 			hi[c] = y > hi[c] ? y : hi[c];
