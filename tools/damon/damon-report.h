@@ -139,7 +139,10 @@ struct dm_grid {
 	double vmax;
 };
 
-/* @trange: the time range of the rows, NULL for the series' own */
+/*
+ * @trange: the time range of the rows, NULL for the series' own (then no
+ * more rows than snapshots)
+ */
 int dm_grid_build(const struct dm_model *m, const struct dm_series *s,
 		  unsigned int cols, unsigned int rows, unsigned int sep,
 		  double gap, const uint64_t *trange, struct dm_grid *g);
@@ -195,6 +198,8 @@ struct dm_figure {
 	size_t nr_sel;
 	uint64_t t0, t1;		/* their common time range */
 	size_t nr_snaps;		/* snapshots of the drawn targets */
+	size_t max_nr;			/* of the target with the most */
+	double interval_ns;		/* between snapshots; 0: unknown */
 };
 int dm_figure_init(struct dm_figure *f, const struct dm_model *m,
 		   const struct dm_opts *o);

@@ -17,6 +17,7 @@
 int dm_figure_init(struct dm_figure *f, const struct dm_model *m,
 		   const struct dm_opts *o)
 {
+	double span = 0, gaps = 0;
 	size_t i, j;
 
 	memset(f, 0, sizeof(*f));
@@ -33,13 +34,22 @@ int dm_figure_init(struct dm_figure *f, const struct dm_model *m,
 			continue;
 		f->sel[f->nr_sel++] = s;
 		f->nr_snaps += s->nr;
+		f->max_nr = s->nr > f->max_nr ? s->nr : f->max_nr;
 		for (j = 0; j < s->nr; j++) {
 			uint64_t t = m->snaps[s->snaps[j]].time_ns;
 
 			f->t0 = t < f->t0 ? t : f->t0;
 			f->t1 = t > f->t1 ? t : f->t1;
 		}
+		/* a series is in time order within a run */
+		if (s->nr > 1 && m->snaps[s->snaps[s->nr - 1]].time_ns >
+				 m->snaps[s->snaps[0]].time_ns) {
+			span += (double)(m->snaps[s->snaps[s->nr - 1]].time_ns -
+					 m->snaps[s->snaps[0]].time_ns);
+			gaps += (double)(s->nr - 1);
+		}
 	}
+	f->interval_ns = gaps > 0 ? span / gaps : 0;
 	if (!f->nr_sel) {
 		fprintf(stderr, "damon-report: no target to draw\n");
 		dm_figure_free(f);
@@ -127,12 +137,9 @@ int dm_figure_head(struct dm_image *im, const struct dm_figure *f,
 		snprintf(line + n, sizeof(line) - n,
 			 "; sampling every %s, aggregation every %s, regions updated every %s, %llu-%llu regions",
 			 a[0], a[1], a[2], o->attrs[3], o->attrs[4]);
-	} else if (f->nr_snaps > f->nr_sel && f->t1 > f->t0) {
-		/* the mean interval: snapshots less one per target */
-		double us = (double)(f->t1 - f->t0) / 1e3 * f->nr_sel /
-			    (double)(f->nr_snaps - f->nr_sel);
-
-		format_us(a[0], sizeof(a[0]), (unsigned long long)llround(us));
+	} else if (f->interval_ns > 0) {
+		format_us(a[0], sizeof(a[0]),
+			  (unsigned long long)llround(f->interval_ns / 1e3));
 		snprintf(line + n, sizeof(line) - n,
 			 "; a snapshot every %s (attributes not given)", a[0]);
 	}

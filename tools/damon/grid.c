@@ -222,7 +222,7 @@ int dm_grid_build(const struct dm_model *m, const struct dm_series *s,
 		x += g->panels[p].w + sep;
 	}
 
-	if (rows > s->nr)
+	if (!trange && rows > s->nr)
 		rows = (unsigned int)s->nr;
 	g->cols = cols;
 	g->rows = rows;

@@ -311,6 +311,7 @@ int dm_heatmap_png(const struct dm_model *m, const struct dm_opts *o,
 	uint64_t trange[2];
 	size_t i, nb = 0;
 	int ret = -1, per_band;
+	unsigned int rows;
 
 	if (dm_figure_init(&f, m, o))
 		return -1;
@@ -346,11 +347,12 @@ int dm_heatmap_png(const struct dm_model *m, const struct dm_opts *o,
 		goto nomem;
 	trange[0] = f.t0;
 	trange[1] = f.t1;
+	/* one time range for all: at most a row per snapshot of the longest */
+	rows = f.max_nr < (size_t)L.mh ? (unsigned int)f.max_nr : (unsigned int)L.mh;
 	for (nb = 0; nb < f.nr_sel; nb++) {
 		bands[nb].s = f.sel[nb];
-		if (dm_grid_build(m, f.sel[nb], (unsigned int)L.mw,
-				  (unsigned int)L.mh, SEP, gap, trange,
-				  &bands[nb].g))
+		if (dm_grid_build(m, f.sel[nb], (unsigned int)L.mw, rows, SEP,
+				  gap, trange, &bands[nb].g))
 			goto nomem;
 	}
 	/* the footnotes take their room from the maps */

@@ -169,6 +169,10 @@ panel_colours() {
 	read -r x y w h <<< "$(layout "$1" panel | awk -v t="$2" -v p="$3" '$2 == t && $3 == p { print $4, $5, $6, $7 }')"
 	colours "$1" "$x" "$y" "$w" "$h"
 }
+read -r _ _ x y w h _ <<< "$(layout "$T/default.png" band | grep '^band 77 ')"
+same "a target recorded late is no data until then, on the time axis of all" \
+	"c8c8c8 / $(swatch "$T/default.png" 2)" \
+	"$(colours "$T/default.png" "$x" "$y" "$w" 1) / $(colours "$T/default.png" "$x" $((y + h - 1)) "$w" 1)"
 out=$($BIN heatmap --png "$T/heat.png" "$F/heat.rec")
 top=$(swatch "$T/heat.png" 20) eight=$(swatch "$T/heat.png" 8) idle=$(swatch "$T/heat.png" 0)
 has "heat.png: the hot spot (20) is in panel B, as the legend's top colour" \
