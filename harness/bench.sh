@@ -66,25 +66,31 @@ locked() {
 	return $rc
 }
 
-# The scenarios: NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS.  The 8 GiB one only
-# when the host can give the guest the memory.
+# The scenarios: NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS[:STRIDE_KIB[:SEED]]
+# (harness/bench/guest.sh): a stride populates one page in every STRIDE_KIB
+# (MAP_NORESERVE), a seed puts the spots on populated pages at random.  The
+# 8 GiB ones and the sparse terabyte (2 GiB resident and 2 GiB of page
+# tables) only when the host can give the guest the memory.
 avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 if [ "$quick" -eq 1 ]; then
 	scenarios=(hot16-128M:128:1:16384:0 spots8x1M-512M:512:8:1024:0
-		moving16-256M:256:1:16384:3)
+		moving16-256M:256:1:16384:3 sparse4G:4096:4:4:0:2048:1)
 	trace_secs=8 cpu_secs=3 base_secs=2 mem=2048
 else
 	scenarios=(hot16-128M:128:1:16384:0 hot16-512M:512:1:16384:0
 		hot16-2G:2048:1:16384:0)
+	big=()
 	if [ "$avail" -ge $((8192 + 6144)) ]; then
 		scenarios+=(hot16-8G:8192:1:16384:0)
+		big=(dense8G-16p:8192:16:4:0:0:1 sparse1T:1048576:8:4:0:2048:1)
 		mem=10240
 	else
-		msg "only ${avail} MiB available on the host: skipping the 8 GiB workload"
+		msg "only ${avail} MiB available on the host: skipping the 8 GiB and 1 TiB workloads"
 		mem=6144
 	fi
 	scenarios+=(spots8x1M-2G:2048:8:1024:0 spots32x64K-2G:2048:32:64:0
-		spots4x256K-4G:4096:4:256:0 moving16-512M:512:1:16384:5)
+		spots4x256K-4G:4096:4:256:0 moving16-512M:512:1:16384:5
+		"${big[@]}")
 fi
 printf '%s\n' "${scenarios[@]}" > "$out/scenarios.txt"
 
@@ -116,7 +122,9 @@ boot() {
 	rm -rf "$raw"
 	mkdir -p "$raw"
 	msg "boot '$what' ($kernel): ${#scenarios[@]} workloads"
-	locked "$HARNESS/vm.sh" --kernel "$kernel" --mem "$mem" --timeout 1500 \
+	# Population alone takes minutes for the 8 GiB and 1 TiB workloads
+	# under TCG, and an idle tracking pass over the terabyte minutes more.
+	locked "$HARNESS/vm.sh" --kernel "$kernel" --mem "$mem" --timeout 3600 \
 		--console "$out/console-$what.log" -- \
 		"$BENCH/guest.sh" --mode "$mode" --out "$raw" --bin "$BIN" \
 		--attrs "$ATTRS" --trace-secs "$trace_secs" --cpu-secs "$cpu_secs" \

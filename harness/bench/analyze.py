@@ -5,7 +5,7 @@
     analyze.py DIR
 
 DIR is the run's folder (results/bench): scenarios.txt (one
-NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS a line) and raw/{ours,ref,idle}/NAME/
+NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS[:STRIDE_KIB[:SEED]] a line) and raw/{ours,ref,idle}/NAME/
 as harness/bench/guest.sh left them.  Writes DIR/table.md, DIR/cpu.dat and
 DIR/summary.txt and prints the table.  Python's standard library only.
 
@@ -264,7 +264,8 @@ def main():
     with open(os.path.join(top, 'scenarios.txt')) as f:
         for line in f:
             if line.strip():
-                name, size, spots, kib, move = line.strip().split(':')
+                # The stride and the seed (optional) are the workload's.
+                name, size, spots, kib, move = line.strip().split(':')[:5]
                 scenarios.append((name, int(size), int(spots), int(kib),
                                   int(move)))
     raw = os.path.join(top, 'raw')

@@ -12,7 +12,14 @@
  *                            equal slices of the buffer;
  *   --move-secs S            one spot that moves every S seconds over
  *                            --positions P places (slice middles again,
- *                            visited in order, round and round).
+ *                            visited in order, round and round);
+ *   --stride K               a sparse buffer: only the first page of every
+ *                            K KiB is populated (one byte written in it),
+ *                            the mapping is MAP_NORESERVE;
+ *   --random-spots SEED      the N spots at random instead, each starting
+ *                            on a populated page (a multiple of the
+ *                            stride), none overlapping, the same for the
+ *                            same seed and layout; listed by address.
  *
  * What it does goes to --out FILE, one fact a line, flushed as it goes, so
  * that the analysis knows the truth:
@@ -29,6 +36,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +59,8 @@ static const char usage[] =
 "  --spot-kib K      size of a hot spot in KiB (default 16384)\n"
 "  --move-secs S     one spot, moving every S seconds (default 0: fixed)\n"
 "  --positions P     places of the moving spot (default 4)\n"
+"  --stride K        populate one page every K KiB (default: every page)\n"
+"  --random-spots S  the spots at random populated pages, seed S\n"
 "  --secs S          stop after S seconds of touching (default: on SIGTERM)\n"
 "  --out FILE        where to write the facts (default: standard output)\n";
 
@@ -98,6 +108,47 @@ static unsigned long spot_start(unsigned long size, unsigned long len,
 	return off;
 }
 
+/* splitmix64: the same spots for the same seed, whatever the libc. */
+static unsigned long long next_random(unsigned long long *state)
+{
+	unsigned long long z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int by_address(const void *a, const void *b)
+{
+	char *x = *(char * const *)a, *y = *(char * const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * nr spots of len bytes at random in the buffer, each starting on a
+ * multiple of the stride: the buffer is cut into slots of the stride (or
+ * of the spot length rounded up to it, when longer) and nr distinct slots
+ * are drawn, so that no two spots overlap.  Sorted by address.
+ */
+static void random_spots(char **spot, unsigned long nr, char *buf,
+			 unsigned long size, unsigned long len,
+			 unsigned long stride, unsigned long long seed)
+{
+	unsigned long slot = (len + stride - 1) / stride * stride;
+	unsigned long nr_slots = size / slot, i, j, k;
+
+	for (i = 0; i < nr; i++) {
+again:
+		k = next_random(&seed) % nr_slots;
+		for (j = 0; j < i; j++)
+			if (spot[j] == buf + k * slot)
+				goto again;
+		spot[i] = buf + k * slot;
+	}
+	qsort(spot, nr, sizeof(*spot), by_address);
+}
+
 static void say_hot(FILE *f, double t, char **spot, unsigned long nr,
 		    unsigned long len)
 {
@@ -119,6 +170,8 @@ int main(int argc, char **argv)
 		{ "spot-kib", required_argument, NULL, 'k' },
 		{ "move-secs", required_argument, NULL, 'm' },
 		{ "positions", required_argument, NULL, 'p' },
+		{ "stride", required_argument, NULL, 'S' },
+		{ "random-spots", required_argument, NULL, 'r' },
 		{ "secs", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -127,6 +180,8 @@ int main(int argc, char **argv)
 	unsigned long size = 512 * MIB, nr = 1, len = 16 * MIB;
 	unsigned long move_secs = 0, positions = 4, secs = 0, pos = 0;
 	unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
+	unsigned long stride = page, seed = 0;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS, random = 0;
 	unsigned long off, i, touches = 0;
 	double t, start, next_tick, next_move, deadline;
 	static char *spot[MAX_SPOTS];
@@ -157,6 +212,13 @@ int main(int argc, char **argv)
 		case 't':
 			secs = number("secs", optarg, 86400);
 			break;
+		case 'S':
+			stride = number("stride", optarg, 1UL << 30) * KIB;
+			break;
+		case 'r':
+			seed = number("random-spots", optarg, ULONG_MAX);
+			random = 1;
+			break;
 		case 'o':
 			outpath = optarg;
 			break;
@@ -171,12 +233,17 @@ int main(int argc, char **argv)
 	if (move_secs)
 		nr = 1;
 	if (optind != argc || !nr || !len || len % page || !positions ||
-	    nr * len > size || (move_secs && positions * len > size)) {
+	    nr * len > size || (move_secs && positions * len > size) ||
+	    !stride || stride % page || size % stride ||
+	    (random && (move_secs ||
+			nr > size / ((len + stride - 1) / stride * stride)))) {
 		fprintf(stderr, "bench-workload: %s\n%s",
-			"the spots must be page multiples and fit in the buffer",
+			"the spots and the stride must be page multiples and fit in the buffer",
 			usage);
 		return 2;
 	}
+	if (stride > page)
+		flags |= MAP_NORESERVE;
 	if (outpath) {
 		out = fopen(outpath, "w");
 		if (!out) {
@@ -196,18 +263,22 @@ int main(int argc, char **argv)
 	 * populated by mmap() instead, and THP is then the system's choice
 	 * (the benchmark's guest sets it to "never").  Populating in the
 	 * kernel avoids a user page fault per page, slow under emulation.
+	 * A sparse buffer is populated a byte per stride, by page faults.
 	 */
-	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (buf == MAP_FAILED) {
 		perror("bench-workload: mmap");
 		return 1;
 	}
 	start = now();
-	if (madvise(buf, size, MADV_NOHUGEPAGE)) {
+	if (stride > page) {
+		madvise(buf, size, MADV_NOHUGEPAGE);
+		for (off = 0; off < size; off += stride)
+			buf[off] = 1;
+	} else if (madvise(buf, size, MADV_NOHUGEPAGE)) {
 		munmap(buf, size);
 		buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+			   flags | MAP_POPULATE, -1, 0);
 		if (buf == MAP_FAILED) {
 			perror("bench-workload: mmap");
 			return 1;
@@ -224,6 +295,8 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < nr; i++)
 		spot[i] = buf + spot_start(size, len, i, nr, page);
+	if (random)
+		random_spots(spot, nr, buf, size, len, stride, seed);
 	if (move_secs)
 		spot[0] = buf + spot_start(size, len, 0, positions, page);
 	say_hot(out, t, spot, nr, len);

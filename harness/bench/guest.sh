@@ -13,13 +13,17 @@
 #                 off, over which the kdamond's CPU time (schedstat) and the
 #                 workload's speed are taken;
 #   --mode idle   leaves it unmonitored for CPU_SECS seconds, then runs
-#                 PASSES passes of idle page tracking over it (bench-idle).
+#                 PASSES passes of idle page tracking over it (bench-idle),
+#                 one pass only on a buffer over 64 GiB (a pass reads the
+#                 pagemap of the whole buffer), none past 600 seconds.
 #
 #   guest.sh --mode M --out DIR --bin DIR [--attrs "..."] [--trace-secs S]
 #            [--cpu-secs S] [--base-secs S] [--passes N] -- SCENARIO...
 #
-# A SCENARIO is NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS (bench-workload's
-# --size, --spots, --spot-kib, --move-secs).
+# A SCENARIO is NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS[:STRIDE_KIB[:SEED]]
+# (bench-workload's --size, --spots, --spot-kib, --move-secs, --stride,
+# --random-spots; a stride of 0 or none populates every page, no seed
+# spreads the spots evenly).
 # Each scenario's files go to DIR/NAME/: workload.txt (bench-workload's
 # facts), run.txt (key value lines), trace.txt or idle.txt.
 set -uo pipefail
@@ -84,12 +88,15 @@ trap cleanup EXIT
 
 # Start the workload; wait for its buffer to be populated.
 start_workload() {
-	local dir=$1 size=$2 spots=$3 kib=$4 move=$5 i
+	local dir=$1 size=$2 spots=$3 kib=$4 move=$5 stride=${6:-0} seed=${7:-} i
 	local args=(--size "$size" --spots "$spots" --spot-kib "$kib" --out "$dir/workload.txt")
 	[ "$move" -gt 0 ] && args+=(--move-secs "$move")
+	[ "$stride" -gt 0 ] && args+=(--stride "$stride")
+	[ -n "$seed" ] && args+=(--random-spots "$seed")
 	"$bin/bench-workload" "${args[@]}" &
 	wl_pid=$!
-	for i in $(seq 6000); do
+	# Up to 20 minutes: a sparse terabyte takes a page fault per stride.
+	for i in $(seq 12000); do
 		grep -q '^populated' "$dir/workload.txt" 2> /dev/null && return 0
 		kill -0 "$wl_pid" 2> /dev/null || break
 		[ "$i" -gt 0 ] && sleep 0.1
@@ -171,24 +178,28 @@ run_idle() {
 	echo "cpu_start $t0" >> "$dir/run.txt"
 	echo "cpu_end $t1" >> "$dir/run.txt"
 	read -ra hot < <(grep '^hot' "$dir/workload.txt" | tail -n 1)
-	# Two passes of the big ones are enough (one takes seconds).
+	# Two passes of the big ones are enough (one takes seconds), one of a
+	# sparse terabyte (a pass reads its whole pagemap: minutes).
 	local n=$passes
 	[ "$2" -gt 1024 ] && [ "$n" -gt 2 ] && n=2
+	[ "$2" -gt 65536 ] && n=1
 	local args=(--pid "$wl_pid" --passes "$n")
 	for ((i = 2; i + 1 < ${#hot[@]}; i += 2)); do
 		args+=(--hot "${hot[i]#0x}-${hot[i + 1]#0x}")
 	done
-	"$bin/bench-idle" "${args[@]}" > "$dir/idle.txt" || msg "bench-idle failed"
+	echo "idle_passes $n" >> "$dir/run.txt"
+	timeout 600 "$bin/bench-idle" "${args[@]}" > "$dir/idle.txt" ||
+		msg "bench-idle failed or ran out of time"
 }
 
 # Small pages only, for every method alike: idle page tracking ignores THP
-# tail pages, and the guest kernel has no madvise(MADV_NOHUGEPAGE).
+# tail pages (the workload asks for MADV_NOHUGEPAGE too, where it can).
 thp=/sys/kernel/mm/transparent_hugepage/enabled
 [ -w "$thp" ] && put "$thp" never
 
 msg "kernel $(uname -r), mode $mode, $(nproc) CPUs, $(($(grep MemTotal /proc/meminfo | tr -s ' ' | cut -d' ' -f2) / 1024)) MiB"
 for sc in "$@"; do
-	IFS=: read -r name size spots kib move <<< "$sc"
+	IFS=: read -r name size spots kib move stride seed <<< "$sc"
 	dir=$out/$name
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -198,8 +209,8 @@ for sc in "$@"; do
 		echo "attrs $attrs"
 		echo "thp $(cat "$thp" 2> /dev/null)"
 	} > "$dir/run.txt"
-	msg "$name: $size MiB, $spots x $kib KiB$([ "$move" -gt 0 ] && echo ", moving every ${move}s")"
-	if ! start_workload "$dir" "$size" "$spots" "$kib" "$move"; then
+	msg "$name: $size MiB, $spots x $kib KiB$([ "$move" -gt 0 ] && echo ", moving every ${move}s")$([ "${stride:-0}" -gt 0 ] && echo ", a page every $stride KiB")$([ -n "$seed" ] && echo ", at random (seed $seed)")"
+	if ! start_workload "$dir" "$size" "$spots" "$kib" "$move" "$stride" "$seed"; then
 		stop_workload
 		continue
 	fi
