@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the raw files of one benchmark run into its table and plot.
 
-    analyze.py DIR
+    analyze.py DIR [AGGR_US]
 
 DIR is the run's folder (results/bench): scenarios.txt (one
-NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS[:STRIDE_KIB[:SEED]] a line) and raw/{ours,ref,idle}/NAME/
-as harness/bench/guest.sh left them.  Writes DIR/table.md, DIR/cpu.dat and
-DIR/summary.txt and prints the table.  Python's standard library only.
+NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS[:STRIDE_KIB[:SEED]] a line) and
+raw/{ours,ref,idle}/NAME/ as harness/bench/guest.sh left them.
+Writes DIR/table.md, DIR/cpu.dat and DIR/summary.txt and prints the table.
+Python's standard library only.
 
 Definitions (see the README's benchmark section):
 - an aggregation is one burst of damon_aggregated events; a region counts
@@ -22,11 +23,21 @@ Definitions (see the README's benchmark section):
 - found = aggregations from the start of monitoring (from each move) until
   recall >= 0.9 for the first time; "never" when it did not happen; a
   position held for less than 2 s of the traced window is not scored;
-- CPU = kdamond CPU time per wall second over the untraced window; idle =
-  CPU time of one idle page tracking pass (mark + read back) divided by
-  the aggregation interval;
+- CPU is the kdamond's CPU time (schedstat), over two windows: "steady",
+  the untraced window at the end, and "from on", the whole time from "on"
+  (the traced window, the search and the tracepoint's cost included, then
+  the untraced one); per wall second (a share of one CPU) and per
+  aggregation completed in the window.  The traced window's aggregations
+  are counted in the trace; the untraced window's are not traced, and are
+  counted by the kdamond's sleeps (voluntary context switches), at the
+  sleeps per aggregation of the last half of the traced window; where
+  that fails, by its wall time over the mean aggregation period of that
+  half (which tracing may stretch);
+- idle = CPU time of one idle page tracking pass (mark + read back),
+  divided by the aggregation interval for the share per wall second;
 - speed = the workload's touch rate over the CPU window, relative to its
-  rate in the few unmonitored seconds before monitoring started (same boot).
+  rate in the few unmonitored seconds before monitoring started (same boot);
+- ratios are ours over ref of the same run.
 """
 
 import os
@@ -36,7 +47,9 @@ import sys
 EVENT = re.compile(r'\s(\d+\.\d+): damon_aggregated: target_id=\d+ '
                    r'nr_regions=(\d+) (\d+)-(\d+): (\d+)')
 FOUND_RECALL = 0.9
+FOUND_AGGS = 30
 MIN_PHASE_S = 2.0
+BASE_SCENARIO = 'hot16-128M'
 
 
 def read_kv(path):
@@ -50,6 +63,20 @@ def read_kv(path):
     except OSError:
         pass
     return kv
+
+
+def read_samples(path):
+    """[(uptime, cpu_ns, voluntary switches)...] of the kdamond."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                w = line.split()
+                if len(w) == 4 and w[0] == 'sample':
+                    out.append((float(w[1]), int(w[2]), int(w[3])))
+    except (OSError, ValueError):
+        pass
+    return out
 
 
 def read_workload(path):
@@ -124,7 +151,29 @@ def rate(ticks, t0, t1):
     return (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0])
 
 
-def damon_result(d, move):
+def nearest(samples, t):
+    return min(samples, key=lambda x: abs(x[0] - t)) if samples else None
+
+
+def untraced_aggregations(res, aggs, samples, t_mid, t1, t2, wall_s):
+    """Estimate the aggregations of the untraced window (t1, t2]."""
+    steady = [a[0] for a in aggs if a[0] > t_mid]
+    if len(steady) >= 2:
+        period = (steady[-1] - steady[0]) / (len(steady) - 1)
+        res['aggs_by_period'] = wall_s / period if period > 0 else None
+    a, b, c = nearest(samples, t_mid), nearest(samples, t1), \
+        nearest(samples, t2)
+    if a and b and c and min(a[2], b[2], c[2]) >= 0 and a[0] < b[0] < c[0]:
+        n = len([x for x in aggs if a[0] < x[0] <= b[0]])
+        if n >= 2 and b[2] > a[2]:
+            res['sleeps_per_agg'] = (b[2] - a[2]) / n
+            res['aggs_by_sleeps'] = (c[2] - b[2]) / res['sleeps_per_agg']
+    if res.get('aggs_by_sleeps') is not None:
+        return res['aggs_by_sleeps']
+    return res.get('aggs_by_period')
+
+
+def damon_result(d):
     """The measurements of one kernel in one scenario, or None."""
     run = read_kv(os.path.join(d, 'run.txt'))
     buf, phases, ticks, populate = read_workload(os.path.join(d, 'workload.txt'))
@@ -132,11 +181,16 @@ def damon_result(d, move):
         return None
     res = {}
     wall = int(run['wall_ns'])
-    res['cpu'] = int(run['cpu_ns']) / wall if wall > 0 else None
+    cpu = int(run['cpu_ns'])
     tw = int(run.get('traced_wall_ns', 0))
-    res['traced_cpu'] = int(run.get('traced_cpu_ns', 0)) / tw if tw > 0 else None
+    tcpu = int(run.get('traced_cpu_ns', 0))
+    res['cpu'] = cpu / wall if wall > 0 else None
+    res['traced_cpu'] = tcpu / tw if tw > 0 else None
+    res['on_cpu'] = (tcpu + cpu) / (tw + wall) if tw > 0 and wall > 0 \
+        else None
     t0, t1 = float(run['trace_start']), float(run['trace_end'])
-    res['rate'] = rate(ticks, float(run['cpu_start']), float(run['cpu_end']))
+    t2 = float(run['cpu_end'])
+    res['rate'] = rate(ticks, float(run['cpu_start']), t2)
     if 'base_start' in run:
         base = rate(ticks, float(run['base_start']), float(run['base_end']))
         res['speed'] = res['rate'] / base if res['rate'] and base else None
@@ -146,6 +200,14 @@ def damon_result(d, move):
     res['nr_aggs'] = len(aggs)
     if not aggs:
         return res
+
+    n_untraced = untraced_aggregations(
+        res, aggs, read_samples(os.path.join(d, 'run.txt')),
+        t0 + (t1 - t0) / 2, t1, t2, wall / 1e9)
+    if n_untraced:
+        res['untraced_aggs'] = n_untraced
+        res['cpu_per_agg'] = cpu / 1e9 / n_untraced
+        res['on_cpu_per_agg'] = (tcpu + cpu) / 1e9 / (len(aggs) + n_untraced)
 
     def spots_at(t):
         cur = phases[0][1]
@@ -190,7 +252,7 @@ def damon_result(d, move):
 def idle_result(d):
     run = read_kv(os.path.join(d, 'run.txt'))
     _, _, ticks, populate = read_workload(os.path.join(d, 'workload.txt'))
-    res = {'populate': populate}
+    res = {'populate': populate, 'passes': run.get('idle_passes')}
     if 'cpu_start' in run:
         res['rate'] = rate(ticks, float(run['cpu_start']),
                            float(run['cpu_end']))
@@ -216,6 +278,14 @@ def idle_result(d):
     return res
 
 
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
 def fmt_pct(x):
     if x is None:
         return '-'
@@ -226,35 +296,56 @@ def fmt_pct(x):
     return '%.2f%%' % (100 * x)
 
 
+def fmt_ms(x):
+    if x is None:
+        return '-'
+    x *= 1e3
+    return '%.0f' % x if x >= 100 else '%.1f' % x if x >= 1 else '%.2f' % x
+
+
 def fmt_num(x, digits=2):
     return '-' if x is None else '%.*f' % (digits, x)
 
 
-def fmt_ratio(a, b):
-    if a is None or b is None or b == 0:
+def fmt_r(r):
+    if r is None:
         return '-'
-    r = a / b
     return '%.3f' % r if r < 0.1 else '%.2f' % r
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fmt_ratios(rs):
+    """The median of some ratios, and their range when there are several."""
+    rs = [r for r in rs if r is not None]
+    if not rs:
+        return '-'
+    if len(rs) == 1:
+        return fmt_r(rs[0])
+    return '%s (%s-%s)' % (fmt_r(median(rs)), fmt_r(min(rs)), fmt_r(max(rs)))
 
 
 def fmt_found(found):
     if not found:
         return '-'
-    words = [str(k) if k is not None else 'never' for k in found]
-    if len(words) == 1:
-        return words[0]
-    return '/'.join(words)
+    return '/'.join(str(k) if k is not None else 'never' for k in found)
 
 
-def found_cmp(ours, ref):
-    """ours/ref of the mean aggregations-to-find; - when either missed."""
-    if not ours or not ref or None in ours or None in ref:
-        if ours and None not in ours and ref and None in ref:
-            return 'ref never'
-        if ref and None not in ref and ours and None in ours:
-            return 'ours never'
-        return '-'
-    return fmt_ratio(sum(ours) / len(ours), sum(ref) / len(ref))
+def table(head, rows):
+    widths = [max(len(head[c]), *(len(row[c]) for row in rows))
+              for c in range(len(head))]
+    lines = ['| ' + ' | '.join(h.ljust(w) for h, w in zip(head, widths)) + ' |',
+             '|' + '|'.join('-' * (w + 2) for w in widths) + '|']
+    for row in rows:
+        lines.append('| ' + ' | '.join(v.ljust(w) for v, w in zip(row, widths))
+                     + ' |')
+    return lines
+
+
+CPU_KEYS = (('cpu', 'steady CPU/s'), ('cpu_per_agg', 'steady CPU/aggr'),
+            ('on_cpu', 'from-on CPU/s'), ('on_cpu_per_agg', 'from-on CPU/aggr'))
 
 
 def main():
@@ -264,84 +355,157 @@ def main():
     with open(os.path.join(top, 'scenarios.txt')) as f:
         for line in f:
             if line.strip():
-                # The stride and the seed (optional) are the workload's.
-                name, size, spots, kib, move = line.strip().split(':')[:5]
-                scenarios.append((name, int(size), int(spots), int(kib),
-                                  int(move)))
+                w = line.strip().split(':')
+                w += ['0', ''][len(w) - 5:]
+                scenarios.append((w[0], *(int(x or 0) for x in w[1:6]), w[6]))
     raw = os.path.join(top, 'raw')
-    head = ['scenario', 'CPU ours', 'CPU ref', 'CPU idle-trk',
-            'ours/ref CPU', 'ours/idle CPU',
-            'prec ours', 'prec ref', 'ours/ref prec',
-            'recall ours', 'recall ref', 'ours/ref recall',
-            'found ours', 'found ref', 'ours/ref found',
-            'regions ours', 'regions ref', 'speed ours', 'speed ref']
-    rows, plot = [], []
-    notes = []
-    for name, size, spots, kib, move in scenarios:
-        o = damon_result(os.path.join(raw, 'ours', name), move)
-        r = damon_result(os.path.join(raw, 'ref', name), move)
+    sfx = ['']
+    acc_head = ['scenario', 'found ours', 'found ref', 'prec ours',
+                'prec ref', 'ours/ref prec', 'recall ours', 'recall ref',
+                'ours/ref recall', 'regions ours', 'regions ref',
+                'speed ours', 'speed ref']
+    cpu_head = ['scenario']
+    for _, title in CPU_KEYS:
+        cpu_head += ['%s ours / ref%s' % (title,
+                                          ' (ms)' if 'aggr' in title else ''),
+                     'ratio']
+    cpu_head += ['idle-trk CPU/s, pass (ms)', 'ours/idle CPU/s']
+    acc_rows, cpu_rows, plot, notes = [], [], [], []
+    ratios = {key: {} for key, _ in CPU_KEYS}
+    ours_cpu = {}
+    found_ok = found_all = 0
+    for name, size, spots, kib, move, stride, seed in scenarios:
+        os_ = [damon_result(os.path.join(raw, 'ours' + s, name)) or {}
+               for s in sfx]
+        rs = [damon_result(os.path.join(raw, 'ref' + s, name)) or {}
+              for s in sfx]
         i = idle_result(os.path.join(raw, 'idle', name))
-        o = o or {}
-        r = r or {}
+
+        def med(results, key):
+            return median(x.get(key) for x in results)
+
+        def per_run(key):
+            return [ratio(o.get(key), r.get(key)) for o, r in zip(os_, rs)]
+
+        def found_all_runs(results):
+            return ','.join(fmt_found(x.get('found')) for x in results)
+
         idle_share = i['pass_ns'] / 1e9 / aggr_s if 'pass_ns' in i else None
-        rows.append([
-            name, fmt_pct(o.get('cpu')), fmt_pct(r.get('cpu')),
-            fmt_pct(idle_share),
-            fmt_ratio(o.get('cpu'), r.get('cpu')),
-            fmt_ratio(o.get('cpu'), idle_share),
-            fmt_num(o.get('precision')), fmt_num(r.get('precision')),
-            fmt_ratio(o.get('precision'), r.get('precision')),
-            fmt_num(o.get('recall')), fmt_num(r.get('recall')),
-            fmt_ratio(o.get('recall'), r.get('recall')),
-            fmt_found(o.get('found')), fmt_found(r.get('found')),
-            found_cmp(o.get('found'), r.get('found')),
-            fmt_num(o.get('regions'), 0), fmt_num(r.get('regions'), 0),
-            fmt_num(o.get('speed')), fmt_num(r.get('speed')),
+        acc_rows.append([
+            name, found_all_runs(os_), found_all_runs(rs),
+            fmt_num(med(os_, 'precision')), fmt_num(med(rs, 'precision')),
+            fmt_ratios(per_run('precision')),
+            fmt_num(med(os_, 'recall')), fmt_num(med(rs, 'recall')),
+            fmt_ratios(per_run('recall')),
+            fmt_num(med(os_, 'regions'), 0), fmt_num(med(rs, 'regions'), 0),
+            fmt_num(med(os_, 'speed')), fmt_num(med(rs, 'speed')),
         ])
-        if spots == 1 and kib == 16384 and not move:
-            plot.append((size, o.get('cpu'), r.get('cpu'), idle_share))
+        for o in os_:
+            for k in o.get('found') or []:
+                found_all += 1
+                found_ok += k is not None and k <= FOUND_AGGS
+        row = [name]
+        for key, title in CPU_KEYS:
+            f = fmt_ms if 'aggr' in title else fmt_pct
+            row += ['%s / %s' % (f(med(os_, key)), f(med(rs, key))),
+                    fmt_ratios(per_run(key))]
+            ratios[key][name] = median(per_run(key))
+        ours_cpu[name] = {key: med(os_, key) for key, _ in CPU_KEYS}
+        idle_ms = i['pass_ns'] / 1e9 if 'pass_ns' in i else None
+        row += ['%s, %s' % (fmt_pct(idle_share), fmt_ms(idle_ms)),
+                fmt_ratios([ratio(o.get('cpu'), idle_share) for o in os_])]
+        cpu_rows.append(row)
+        plot.append((size, med(os_, 'cpu'), med(rs, 'cpu'), idle_share,
+                     med(os_, 'cpu_per_agg'), med(rs, 'cpu_per_agg'),
+                     idle_ms, name,
+                     spots == 1 and kib == 16384 and not move and not stride))
         idle_pr = '-'
         if not move:
             idle_pr = 'precision over the whole process %s, recall %s' % (
                 fmt_num(i.get('precision')), fmt_num(i.get('recall')))
+        o, r = os_[0], rs[0]
         notes.append(
-            '%s: idle tracking pass %s ms CPU over %s pages (%s); '
+            '%s: idle tracking pass %s ms CPU over %s pages (%s; %s passes); '
             'populate s idle/ref/ours %s/%s/%s; CPU with tracing on '
             'ours %s, ref %s; aggregations traced ours %s, ref %s; '
-            'max regions ours %s, ref %s' % (
-                name,
-                fmt_num(i['pass_ns'] / 1e6, 1) if 'pass_ns' in i else '-',
-                i.get('pages', '-'), idle_pr,
-                fmt_num(i.get('populate'), 1), fmt_num(r.get('populate'), 1),
-                fmt_num(o.get('populate'), 1),
-                fmt_pct(o.get('traced_cpu')), fmt_pct(r.get('traced_cpu')),
-                o.get('nr_aggs', '-'), r.get('nr_aggs', '-'),
-                o.get('max_regions', '-'), r.get('max_regions', '-')))
+            'untraced ours %s, ref %s (by sleeps, at %s and %s sleeps an '
+            'aggregation; by period %s and %s); max regions ours %s, ref %s'
+            % (name,
+               fmt_num(i['pass_ns'] / 1e6, 1) if 'pass_ns' in i else '-',
+               i.get('pages', '-'), idle_pr, i.get('passes') or '-',
+               fmt_num(i.get('populate'), 1), fmt_num(r.get('populate'), 1),
+               fmt_num(o.get('populate'), 1),
+               fmt_pct(o.get('traced_cpu')), fmt_pct(r.get('traced_cpu')),
+               o.get('nr_aggs', '-'), r.get('nr_aggs', '-'),
+               fmt_num(o.get('aggs_by_sleeps'), 0),
+               fmt_num(r.get('aggs_by_sleeps'), 0),
+               fmt_num(o.get('sleeps_per_agg'), 1),
+               fmt_num(r.get('sleeps_per_agg'), 1),
+               fmt_num(o.get('aggs_by_period'), 0),
+               fmt_num(r.get('aggs_by_period'), 0),
+               o.get('max_regions', '-'), r.get('max_regions', '-')))
 
-    widths = [max(len(head[c]), *(len(row[c]) for row in rows))
-              for c in range(len(head))]
-    lines = ['| ' + ' | '.join(h.ljust(w) for h, w in zip(head, widths)) + ' |',
-             '|' + '|'.join('-' * (w + 2) for w in widths) + '|']
-    for row in rows:
-        lines.append('| ' + ' | '.join(v.ljust(w) for v, w in zip(row, widths))
-                     + ' |')
     summary = []
-    pts = [p for p in plot if p[1] is not None]
-    if len(pts) >= 2:
+    for key, title in CPU_KEYS:
+        vals = [v for v in ratios[key].values() if v is not None]
+        if vals:
+            worst = max(ratios[key], key=lambda n: ratios[key][n] or 0)
+            summary.append('ours/ref %s: median over %d scenarios %s, '
+                           'largest %s (%s)' % (
+                               title, len(vals), fmt_r(median(vals)),
+                               fmt_r(ratios[key][worst]), worst))
+    sparse = [s for s in scenarios if s[5]]
+    if sparse and BASE_SCENARIO in ours_cpu:
+        big = max(sparse, key=lambda s: s[1])[0]
+        summary.append('ours at %s over ours at %s: %s' % (
+            big, BASE_SCENARIO, ', '.join(
+                '%s %s' % (title, fmt_r(ratio(ours_cpu[big][key],
+                                              ours_cpu[BASE_SCENARIO][key])))
+                for key, title in CPU_KEYS)))
+    if found_all:
+        summary.append('ours: recall >= %.1f within %d aggregations in %d of '
+                       '%d scenario positions (all boots)' % (
+                           FOUND_RECALL, FOUND_AGGS, found_ok, found_all))
+    line = sorted((p for p in plot if p[8] and p[1] is not None),
+                  key=lambda p: p[0])
+    if len(line) >= 2:
         summary.append('our CPU share, largest over smallest size (%d/%d MiB): %s'
-                       % (pts[-1][0], pts[0][0], fmt_ratio(pts[-1][1], pts[0][1])))
+                       % (line[-1][0], line[0][0], fmt_r(ratio(line[-1][1], line[0][1]))))
         summary.append('reference CPU share, largest over smallest size: %s'
-                       % fmt_ratio(pts[-1][2], pts[0][2]))
+                       % fmt_r(ratio(line[-1][2], line[0][2])))
         summary.append('ours / idle page tracking CPU at %d MiB: %s'
-                       % (pts[-1][0], fmt_ratio(pts[-1][1], pts[-1][3])))
-    text = '\n'.join(lines + [''] + summary + [''] + notes) + '\n'
+                       % (line[-1][0], fmt_r(ratio(line[-1][1], line[-1][3]))))
+    legend = [
+        'CPU/s: kdamond CPU per wall second; CPU/aggr: kdamond CPU ms per '
+        'aggregation completed; steady: the untraced window at the end; '
+        'from on: from "on" to the end (search and tracepoint included). '
+        'Aggregations of the untraced window are estimated from the '
+        'kdamond\'s sleeps (see the notes). Ratios: ours over ref. '
+        'idle-trk: one idle page tracking pass (the median of 3, of 2 over '
+        '1 GiB, a single one over 64 GiB: it reads the pagemap of the whole '
+        'buffer), CPU/s as if one per %g ms.' % (aggr_s * 1e3)]
+    text = '\n'.join(table(acc_head, acc_rows) + [''] +
+                     table(cpu_head, cpu_rows) + [''] + legend + [''] +
+                     summary + [''] + notes) + '\n'
     with open(os.path.join(top, 'table.md'), 'w') as f:
         f.write(text)
+    with open(os.path.join(top, 'summary.txt'), 'w') as f:
+        f.write('\n'.join(summary) + '\n')
+
+    def num(v):
+        return 'NaN' if v is None else repr(v)
+
+    # Two blocks for gnuplot: the one hot range at growing sizes (a line),
+    # then every other scenario (points with their names).
     with open(os.path.join(top, 'cpu.dat'), 'w') as f:
-        f.write('# size_mib ours_share ref_share idle_share (fractions of a CPU)\n')
-        for size, oc, rc, ic in plot:
-            f.write('%d %s %s %s\n' % (size, *('NaN' if v is None else repr(v)
-                                                for v in (oc, rc, ic))))
+        f.write('# size_mib ours_share ref_share idle_share ours_s_per_aggr '
+                'ref_s_per_aggr idle_s_per_pass name\n')
+        for block in (True, False):
+            for p in sorted((p for p in plot if p[8] == block),
+                            key=lambda p: (p[0], p[7])):
+                f.write('%d %s %s\n' % (p[0], ' '.join(num(v) for v in p[1:7]),
+                                        p[7]))
+            f.write('\n\n')
     sys.stdout.write(text)
 
 

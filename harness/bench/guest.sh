@@ -11,7 +11,10 @@
 #                 TRACE_SECS seconds with the damon_aggregated tracepoint
 #                 streamed to trace.txt, then CPU_SECS seconds with tracing
 #                 off, over which the kdamond's CPU time (schedstat) and the
-#                 workload's speed are taken;
+#                 workload's speed are taken; every second from "on", the
+#                 kdamond's CPU time and voluntary context switches (one a
+#                 sleep: the analysis counts the aggregations of the untraced
+#                 window by them) go to run.txt as "sample" lines;
 #   --mode idle   leaves it unmonitored for CPU_SECS seconds, then runs
 #                 PASSES passes of idle page tracking over it (bench-idle),
 #                 one pass only on a buffer over 64 GiB (a pass reads the
@@ -58,6 +61,30 @@ mkdir -p "$out" || die "cannot create $out"
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 now_ns() { local t=$EPOCHREALTIME; echo "${t/./}000"; }
 schedstat_ns() { cut -d' ' -f1 "/proc/$1/schedstat" 2> /dev/null || echo -1; }
+
+# sample PID: "sample <uptime> <CPU ns> <voluntary switches>" of a kdamond,
+# with builtins only (no fork to disturb what is measured).
+sample() {
+	local up cpu key val vcs=-1
+	read -r up _ < /proc/uptime
+	read -r cpu _ 2> /dev/null < "/proc/$1/schedstat" || cpu=-1
+	while read -r key val; do
+		[ "$key" = voluntary_ctxt_switches: ] && vcs=$val
+	done 2> /dev/null < "/proc/$1/status"
+	echo "sample $up $cpu $vcs"
+}
+
+# sleep_sampling SECS PID FILE: sleep SECS seconds, sampling PID into FILE
+# every second and at the end.
+sleep_sampling() {
+	local i
+	for ((i = 1; i < $1; i++)); do
+		sleep 1
+		sample "$2" >> "$3"
+	done
+	sleep "$(($1 > 0 ? 1 : 0))"
+	sample "$2" >> "$3"
+}
 
 put() {
 	local err
@@ -136,7 +163,8 @@ run_damon() {
 	tt0=$(now_ns)
 	put "$on_file" on || return 1
 	kpid=$(cat "$DAMON_DIR/kdamond_pid")
-	sleep "$trace_secs"
+	sample "$kpid" >> "$dir/run.txt"
+	sleep_sampling "$trace_secs" "$kpid" "$dir/run.txt"
 	# Tracing off for the CPU window: the tracepoint's own cost grows with
 	# the number of regions and is not the monitor's.
 	put "$ev" 0
@@ -144,7 +172,7 @@ run_damon() {
 	s0=$(schedstat_ns "$kpid")
 	w0=$(now_ns)
 	tt1=$w0
-	sleep "$cpu_secs"
+	sleep_sampling "$cpu_secs" "$kpid" "$dir/run.txt"
 	s1=$(schedstat_ns "$kpid")
 	w1=$(now_ns)
 	t2=$(uptime_s)
