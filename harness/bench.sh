@@ -5,7 +5,7 @@
 # one run.  A benchmark, not a test: it prints numbers and asserts nothing.
 #
 #   harness/bench.sh [--no-build] [--quick] [--only ours|ref|idle]...
-#                    [--trace-secs S] [--cpu-secs S]
+#                    [--trace-secs S] [--cpu-secs S] [--repeat N]
 #
 # 1. builds our kernel (harness/build.sh) and the reference kernel
 #    (harness/bench/build-ref.sh: the untouched base tree, same config but
@@ -23,7 +23,9 @@
 #
 # --quick runs small workloads for a short time (a smoke run of the whole
 # chain); --only re-runs some boots and re-scores with the raw results of
-# the others left from an earlier run.
+# the others left from an earlier run; --repeat N boots ref and ours N
+# times each (idle once), in pairs, and the table gives the median of each
+# figure and the spread of each ours/ref ratio over the N pairs.
 set -euo pipefail
 # The normal kernel: a debug variant's timings would mean nothing.
 unset DAMON_VARIANT
@@ -35,7 +37,7 @@ BIN=$CACHE/bench-bin
 REF_KERNEL=$CACHE/ref-build/arch/x86/boot/bzImage
 ATTRS="5000 100000 1000000 10 1000"
 
-build=1 quick=0 only=() trace_secs=20 cpu_secs=8 base_secs=4
+build=1 quick=0 only=() trace_secs=20 cpu_secs=8 base_secs=4 repeat=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-build) build=0; shift ;;
@@ -43,10 +45,12 @@ while [ $# -gt 0 ]; do
 	--only) only+=("$2"); shift 2 ;;
 	--trace-secs) trace_secs=$2; shift 2 ;;
 	--cpu-secs) cpu_secs=$2; shift 2 ;;
+	--repeat) repeat=$2; shift 2 ;;
 	*) die "unknown option $1 (see the head of $0)" ;;
 	esac
 done
 [ ${#only[@]} -gt 0 ] || only=(idle ref ours)
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "--repeat takes a positive count"
 
 out=$RESULTS/bench
 mkdir -p "$out"
@@ -115,7 +119,9 @@ for t in bench-workload bench-idle; do
 done
 msg "kernels and tools ready after $(elapsed)"
 
-# 2. The boots.
+# 2. The boots.  Run k of ours or ref (k > 1 with --repeat) goes to
+# raw/ours-k; stale runs past the count asked for are removed, so that the
+# analysis pairs only the runs of this invocation.
 boot() {
 	local what=$1 kernel=$2 mode=$3
 	local raw=$out/raw/$what
@@ -135,11 +141,21 @@ boot() {
 }
 for what in "${only[@]}"; do
 	case "$what" in
-	idle) boot idle "$REF_KERNEL" idle ;;
-	ref) boot ref "$REF_KERNEL" damon ;;
-	ours) boot ours "$KERNEL" damon ;;
+	idle|ref|ours) ;;
 	*) die "--only takes ours, ref or idle" ;;
 	esac
+done
+[[ " ${only[*]} " = *" idle "* ]] && boot idle "$REF_KERNEL" idle
+for ((k = 1; k <= repeat; k++)); do
+	sfx=$([ "$k" -gt 1 ] && echo "-$k")
+	[[ " ${only[*]} " = *" ref "* ]] && boot "ref$sfx" "$REF_KERNEL" damon
+	[[ " ${only[*]} " = *" ours "* ]] && boot "ours$sfx" "$KERNEL" damon
+done
+for what in ref ours; do
+	[[ " ${only[*]} " = *" $what "* ]] || continue
+	for d in "$out/raw/$what"-*; do
+		[ -d "$d" ] && [ "${d##*-}" -gt "$repeat" ] && rm -rf "$d"
+	done
 done
 
 # 3. The table and the plot.

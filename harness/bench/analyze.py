@@ -6,7 +6,8 @@
 
 DIR is the run's folder (results/bench): scenarios.txt (one
 NAME:SIZE_MIB:SPOTS:SPOT_KIB:MOVE_SECS[:STRIDE_KIB[:SEED]] a line) and
-raw/{ours,ref,idle}/NAME/ as harness/bench/guest.sh left them.
+raw/{ours,ref,idle}/NAME/ as harness/bench/guest.sh left them, with
+raw/ours-K and raw/ref-K for the K-th pair of boots of bench.sh --repeat.
 Writes DIR/table.md, DIR/cpu.dat and DIR/summary.txt and prints the table.
 Python's standard library only.
 
@@ -37,7 +38,9 @@ Definitions (see the README's benchmark section):
   divided by the aggregation interval for the share per wall second;
 - speed = the workload's touch rate over the CPU window, relative to its
   rate in the few unmonitored seconds before monitoring started (same boot);
-- ratios are ours over ref of the same run.
+- ratios are ours over ref of the same pair of boots; over several pairs,
+  each figure is their median and each ratio the median of the pairs'
+  ratios, with the smallest and largest in brackets.
 """
 
 import os
@@ -333,6 +336,17 @@ def fmt_found(found):
     return '/'.join(str(k) if k is not None else 'never' for k in found)
 
 
+def runs_of(raw):
+    """The indices of the pairs of boots of ours and ref: 1, 2, ..."""
+    runs = [1]
+    k = 2
+    while os.path.isdir(os.path.join(raw, 'ours-%d' % k)) and \
+            os.path.isdir(os.path.join(raw, 'ref-%d' % k)):
+        runs.append(k)
+        k += 1
+    return runs
+
+
 def table(head, rows):
     widths = [max(len(head[c]), *(len(row[c]) for row in rows))
               for c in range(len(head))]
@@ -359,7 +373,8 @@ def main():
                 w += ['0', ''][len(w) - 5:]
                 scenarios.append((w[0], *(int(x or 0) for x in w[1:6]), w[6]))
     raw = os.path.join(top, 'raw')
-    sfx = ['']
+    runs = runs_of(raw)
+    sfx = ['' if k == 1 else '-%d' % k for k in runs]
     acc_head = ['scenario', 'found ours', 'found ref', 'prec ours',
                 'prec ref', 'ours/ref prec', 'recall ours', 'recall ref',
                 'ours/ref recall', 'regions ours', 'regions ref',
@@ -444,8 +459,13 @@ def main():
                fmt_num(o.get('aggs_by_period'), 0),
                fmt_num(r.get('aggs_by_period'), 0),
                o.get('max_regions', '-'), r.get('max_regions', '-')))
+        if len(runs) > 1:
+            notes[-1] += ' (notes of the first pair of boots)'
 
     summary = []
+    if len(runs) > 1:
+        summary.append('%d pairs of boots: figures are medians, ratios '
+                       'median (min-max) over the pairs' % len(runs))
     for key, title in CPU_KEYS:
         vals = [v for v in ratios[key].values() if v is not None]
         if vals:
