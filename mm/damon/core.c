@@ -32,6 +32,8 @@
 
 #define pr_fmt(fmt) "damon: " fmt
 
+#include <kunit/visibility.h>
+#include <linux/export.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -65,6 +67,13 @@ static const struct damon_attrs damon_default_attrs = {
  * an unsigned int even after a regions update adds a few.
  */
 #define DAMON_MAX_NR_REGIONS_LIMIT	(1024UL * 1024)
+
+/*
+ * The longest interval, in microseconds: one day.  Longer intervals have no
+ * use, and the bound keeps the kdamond's deadlines (the monotonic clock plus
+ * an interval in nanoseconds) far from overflowing a ktime_t.
+ */
+#define DAMON_MAX_INTERVAL_US		(24ULL * 60 * 60 * USEC_PER_SEC)
 
 /*
  * kdamond lets its sampling sleep end up to 1/64 of the interval late
@@ -281,9 +290,9 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
  * @attrs:	the attributes.
  *
  * A valid set has a sampling interval above zero, aggregation and regions
- * update intervals not shorter than the sampling interval, intervals that
- * fit in a ktime_t once converted to nanoseconds, at most UINT_MAX samples
- * per aggregation (so that &damon_region->nr_accesses cannot wrap), and
+ * update intervals not shorter than the sampling interval, no interval
+ * longer than one day (86,400,000,000 us), at most UINT_MAX samples per
+ * aggregation (so that &damon_region->nr_accesses cannot wrap), and
  * 3 <= min_nr_regions <= max_nr_regions <= 2^20.
  *
  * Context: Any context.
@@ -291,7 +300,7 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
  */
 int damon_validate_attrs(const struct damon_attrs *attrs)
 {
-	const unsigned long max_us = KTIME_MAX / NSEC_PER_USEC;
+	const u64 max_us = DAMON_MAX_INTERVAL_US;
 
 	if (!attrs->sample_interval ||
 	    attrs->aggr_interval < attrs->sample_interval ||
@@ -308,6 +317,22 @@ int damon_validate_attrs(const struct damon_attrs *attrs)
 		return -EINVAL;
 	return 0;
 }
+
+/**
+ * damon_deadline() - a deadline that saturates instead of wrapping.
+ * @now:	the current time.
+ * @ns:		how far ahead, in nanoseconds.
+ *
+ * Context: Any context.
+ * Return: @now plus @ns, or %KTIME_MAX if that does not fit in a ktime_t.
+ */
+VISIBLE_IF_KUNIT ktime_t damon_deadline(ktime_t now, u64 ns)
+{
+	if (ns >= KTIME_MAX || now > KTIME_MAX - (ktime_t)ns)
+		return KTIME_MAX;
+	return ktime_add_ns(now, ns);
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_deadline);
 
 /**
  * damon_set_attrs() - set the monitoring attributes of a context.
@@ -435,7 +460,7 @@ static bool kdamond_need_stop(struct damon_ctx *ctx)
 static void kdamond_sleep(struct damon_ctx *ctx, u64 ns)
 {
 	u64 slack = min_t(u64, ns, DAMON_MAX_SLEEP_NS) >> DAMON_SLEEP_SLACK_SHIFT;
-	ktime_t deadline = ktime_add_ns(ktime_get(), ns);
+	ktime_t deadline = damon_deadline(ktime_get(), ns);
 	ktime_t now, expires;
 
 	for (;;) {
@@ -444,7 +469,7 @@ static void kdamond_sleep(struct damon_ctx *ctx, u64 ns)
 		/* Pairs with the WRITE_ONCE() in damon_stop_ctx(). */
 		if (READ_ONCE(ctx->kdamond_stop) || !ktime_before(now, deadline))
 			break;
-		expires = ktime_add_ns(now, DAMON_MAX_SLEEP_NS);
+		expires = damon_deadline(now, DAMON_MAX_SLEEP_NS);
 		if (ktime_after(expires, deadline))
 			expires = deadline;
 		schedule_hrtimeout_range(&expires, slack, HRTIMER_MODE_ABS);

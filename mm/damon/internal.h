@@ -29,6 +29,11 @@
 #define damon_assert_owner(ctx)	((void)(ctx))
 #endif
 
+/* core.c: pure helpers of the kdamond, visible to the KUnit suite only */
+#if IS_ENABLED(CONFIG_KUNIT)
+ktime_t damon_deadline(ktime_t now, u64 ns);
+#endif
+
 /* regions.c: region algebra and the adaptive regions adjustment */
 
 /*

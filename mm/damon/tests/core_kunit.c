@@ -198,6 +198,18 @@ static const struct damon_attrs_case damon_attrs_cases[] = {
 	  DAMON_TEST_ATTRS(1, UINT_MAX, UINT_MAX, 10, 1000), 0 },
 	{ "samples_per_aggr_above_u32_max",
 	  DAMON_TEST_ATTRS(1, 1UL << 32, 1UL << 32, 10, 1000), -EINVAL },
+	{ "intervals_at_one_day",
+	  DAMON_TEST_ATTRS(86400000000UL, 86400000000UL, 86400000000UL, 10,
+			   1000), 0 },
+	{ "sample_above_one_day",
+	  DAMON_TEST_ATTRS(86400000001UL, 86400000001UL, 86400000001UL, 10,
+			   1000), -EINVAL },
+	{ "update_above_one_day",
+	  DAMON_TEST_ATTRS(5000, 100000, 86400000001UL, 10, 1000), -EINVAL },
+	/* They passed as under KTIME_MAX ns, and a deadline then wrapped. */
+	{ "intervals_near_ktime_max",
+	  DAMON_TEST_ATTRS(9223372036854775UL, 9223372036854775UL,
+			   9223372036854775UL, 10, 1000), -EINVAL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(damon_attrs, damon_attrs_cases, desc);
@@ -215,6 +227,19 @@ static void damon_set_attrs_table(struct kunit *test)
 	else
 		KUNIT_EXPECT_MEMEQ(test, &ctx->attrs, &c->attrs,
 				   sizeof(c->attrs));
+}
+
+/* A deadline past the end of the clock saturates rather than wraps. */
+static void damon_deadline_saturates(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, damon_deadline(5, 10), (ktime_t)15);
+	KUNIT_EXPECT_EQ(test, damon_deadline(KTIME_MAX - 10, 10), KTIME_MAX);
+	KUNIT_EXPECT_EQ(test, damon_deadline(KTIME_MAX - 10, 11), KTIME_MAX);
+	KUNIT_EXPECT_EQ(test, damon_deadline(1, KTIME_MAX), KTIME_MAX);
+	KUNIT_EXPECT_EQ(test, damon_deadline(0, U64_MAX), KTIME_MAX);
+	KUNIT_EXPECT_EQ(test, damon_deadline(NSEC_PER_SEC,
+					     9223372036854775ULL * NSEC_PER_USEC),
+			KTIME_MAX);
 }
 
 static void damon_set_targets_replace(struct kunit *test)
@@ -617,6 +642,7 @@ static struct kunit_case damon_core_test_cases[] = {
 	KUNIT_CASE(damon_destroy_target_puts_pid),
 	KUNIT_CASE(damon_region_add_insert_destroy),
 	KUNIT_CASE_PARAM(damon_set_attrs_table, damon_attrs_gen_params),
+	KUNIT_CASE(damon_deadline_saturates),
 	KUNIT_CASE(damon_set_targets_replace),
 	KUNIT_CASE(damon_start_no_targets),
 	KUNIT_CASE(damon_start_zero_ctxs),
@@ -636,3 +662,4 @@ kunit_test_suite(damon_core_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the DAMON core");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
