@@ -292,8 +292,8 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
  * A valid set has a sampling interval above zero, aggregation and regions
  * update intervals not shorter than the sampling interval, no interval
  * longer than one day (86,400,000,000 us), at most UINT_MAX samples per
- * aggregation (so that &damon_region->nr_accesses cannot wrap), and
- * 3 <= min_nr_regions <= max_nr_regions <= 2^20.
+ * aggregation (so that &damon_region->nr_accesses cannot wrap: see
+ * damon_max_nr_samples()), and 3 <= min_nr_regions <= max_nr_regions <= 2^20.
  *
  * Context: Any context.
  * Return: 0 if @attrs is valid, -EINVAL otherwise.
@@ -317,6 +317,27 @@ int damon_validate_attrs(const struct damon_attrs *attrs)
 		return -EINVAL;
 	return 0;
 }
+
+/**
+ * damon_max_nr_samples() - the most samples an aggregation takes.
+ * @attrs:	valid attributes.
+ *
+ * An aggregation ends after this many samples even if its interval has not
+ * passed yet, so that no &damon_region->nr_accesses exceeds it:
+ * damon_validate_attrs() keeps it within UINT_MAX.  Samples come at least a
+ * sampling interval apart, so a kdamond on time reaches the count when the
+ * interval passes; a late one ends the aggregation earlier, on the time.
+ *
+ * Context: Any context.
+ * Return: the aggregation interval divided by the sampling interval, at
+ * least 1.
+ */
+VISIBLE_IF_KUNIT unsigned int
+damon_max_nr_samples(const struct damon_attrs *attrs)
+{
+	return max(attrs->aggr_interval / attrs->sample_interval, 1UL);
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_max_nr_samples);
 
 /**
  * damon_deadline() - a deadline that saturates instead of wrapping.
@@ -561,7 +582,7 @@ static int kdamond_fn(void *data)
 	struct damon_callback *cb = &ctx->callback;
 	u64 sample_ns, aggr_ns, update_ns;
 	ktime_t last_aggregation, last_update, now;
-	unsigned int max_nr_accesses;
+	unsigned int max_nr_accesses, max_nr_samples, nr_samples = 0;
 	bool changed, done = false;
 
 	pr_debug("kdamond (%d) starts\n", current->pid);
@@ -570,6 +591,7 @@ static int kdamond_fn(void *data)
 	sample_ns = (u64)ctx->attrs.sample_interval * NSEC_PER_USEC;
 	aggr_ns = (u64)ctx->attrs.aggr_interval * NSEC_PER_USEC;
 	update_ns = (u64)ctx->attrs.regions_update_interval * NSEC_PER_USEC;
+	max_nr_samples = damon_max_nr_samples(&ctx->attrs);
 
 	if (prim->init)
 		prim->init(ctx);
@@ -596,7 +618,17 @@ static int kdamond_fn(void *data)
 
 		changed = false;
 		now = ktime_get();
-		if (kdamond_interval_passed(&last_aggregation, now, aggr_ns)) {
+		/*
+		 * Samples come at least sample_ns apart, but the time alone
+		 * would end an aggregation only at the first sample past
+		 * aggr_ns: one more than aggr_ns / sample_ns when they do not
+		 * divide.  The count keeps nr_accesses within the bound that
+		 * damon_validate_attrs() checked.
+		 */
+		if (++nr_samples >= max_nr_samples ||
+		    kdamond_interval_passed(&last_aggregation, now, aggr_ns)) {
+			last_aggregation = now;
+			nr_samples = 0;
 			damon_merge_regions(ctx, max_nr_accesses);
 			if (cb->after_aggregation && cb->after_aggregation(ctx))
 				done = true;

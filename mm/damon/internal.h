@@ -31,6 +31,7 @@
 
 /* core.c: pure helpers of the kdamond, visible to the KUnit suite only */
 #if IS_ENABLED(CONFIG_KUNIT)
+unsigned int damon_max_nr_samples(const struct damon_attrs *attrs);
 ktime_t damon_deadline(ktime_t now, u64 ns);
 #endif
 

@@ -242,6 +242,21 @@ static void damon_deadline_saturates(struct kunit *test)
 			KTIME_MAX);
 }
 
+static void damon_max_nr_samples_bound(struct kunit *test)
+{
+	struct damon_attrs attrs = DAMON_TEST_ATTRS(3, 10, 10, 10, 1000);
+
+	KUNIT_EXPECT_EQ(test, damon_max_nr_samples(&attrs), 3U);
+	attrs = (struct damon_attrs)DAMON_TEST_ATTRS(5000, 100000, 1000000, 10,
+						      1000);
+	KUNIT_EXPECT_EQ(test, damon_max_nr_samples(&attrs), 20U);
+	attrs = (struct damon_attrs)DAMON_TEST_ATTRS(7, 7, 7, 3, 3);
+	KUNIT_EXPECT_EQ(test, damon_max_nr_samples(&attrs), 1U);
+	attrs = (struct damon_attrs)DAMON_TEST_ATTRS(1, UINT_MAX, UINT_MAX, 10,
+						      1000);
+	KUNIT_EXPECT_EQ(test, damon_max_nr_samples(&attrs), UINT_MAX);
+}
+
 static void damon_set_targets_replace(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
@@ -360,6 +375,80 @@ static void damon_stop_long_sampling_latency(struct kunit *test)
 	/* The run consumed the targets. */
 	KUNIT_EXPECT_TRUE(test, list_empty(&ctx->targets));
 	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), -EPERM);
+}
+
+/*
+ * Every sample finds every region accessed, so that nr_accesses counts the
+ * samples of the aggregation.  With a 3 ms sampling and a 10 ms aggregation
+ * the bound is 3 samples; the time alone ended the aggregation at the first
+ * sample 10 ms after its start, always the 4th, since samples come at least
+ * 3 ms apart.
+ */
+#define DAMON_BOUND_NR_AGGRS	20
+
+struct damon_bound_state {
+	unsigned int nr_samples;	/* in the current aggregation */
+	unsigned int max_samples;	/* the most of any aggregation */
+	unsigned int max_nr_accesses;	/* the most of any region */
+	unsigned int nr_aggrs;
+};
+
+static unsigned int damon_bound_check(struct damon_ctx *ctx)
+{
+	struct damon_bound_state *st = ctx->callback.private;
+	struct damon_target *t;
+	struct damon_region *r;
+	unsigned int max_nr = 0;
+
+	st->nr_samples++;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			damon_count_access(r);
+			max_nr = max(max_nr, r->nr_accesses);
+		}
+	}
+	return max_nr;
+}
+
+static int damon_bound_after_aggregation(struct damon_ctx *ctx)
+{
+	struct damon_bound_state *st = ctx->callback.private;
+	struct damon_target *t;
+	struct damon_region *r;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t)
+			st->max_nr_accesses = max(st->max_nr_accesses,
+						  r->nr_accesses);
+	}
+	st->max_samples = max(st->max_samples, st->nr_samples);
+	st->nr_samples = 0;
+	return ++st->nr_aggrs >= DAMON_BOUND_NR_AGGRS;
+}
+
+static void damon_aggregation_samples_within_bound(struct kunit *test)
+{
+	const struct damon_attrs attrs = DAMON_TEST_ATTRS(3000, 10000,
+							  USEC_PER_SEC, 3, 10);
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_bound_state *st;
+
+	damon_skip_if_busy(test);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	ctx->primitive.check_accesses = damon_bound_check;
+	ctx->callback.after_aggregation = damon_bound_after_aggregation;
+	ctx->callback.private = st;
+	damon_test_add_target(test, ctx, 1, 0, P(100));
+
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1), 0);
+	if (!wait_for_completion_timeout(&ctx->kdamond_done, 30 * HZ))
+		KUNIT_FAIL(test, "kdamond did not stop by itself");
+	KUNIT_EXPECT_EQ(test, st->nr_aggrs, DAMON_BOUND_NR_AGGRS);
+	KUNIT_EXPECT_LE(test, st->max_samples, damon_max_nr_samples(&attrs));
+	KUNIT_EXPECT_LE(test, st->max_nr_accesses,
+			damon_max_nr_samples(&attrs));
 }
 
 /*
@@ -643,11 +732,13 @@ static struct kunit_case damon_core_test_cases[] = {
 	KUNIT_CASE(damon_region_add_insert_destroy),
 	KUNIT_CASE_PARAM(damon_set_attrs_table, damon_attrs_gen_params),
 	KUNIT_CASE(damon_deadline_saturates),
+	KUNIT_CASE(damon_max_nr_samples_bound),
 	KUNIT_CASE(damon_set_targets_replace),
 	KUNIT_CASE(damon_start_no_targets),
 	KUNIT_CASE(damon_start_zero_ctxs),
 	KUNIT_CASE(damon_stop_not_running),
 	KUNIT_CASE(damon_stop_long_sampling_latency),
+	KUNIT_CASE(damon_aggregation_samples_within_bound),
 	KUNIT_CASE_PARAM(damon_kdamond_accuracy, damon_acc_gen_params),
 	KUNIT_CASE_SLOW(damon_kdamond_cpu_1000_regions),
 	{}
