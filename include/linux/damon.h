@@ -267,6 +267,8 @@ int damon_nr_running_ctxs(void);
 
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
+int damon_stop_request(struct damon_ctx *ctx, struct task_struct **kdamondp);
+int damon_stop_wait(struct damon_ctx *ctx, struct task_struct *kdamond);
 
 #endif	/* CONFIG_DAMON */
 

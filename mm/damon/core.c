@@ -41,7 +41,9 @@
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "internal.h"
 
@@ -456,7 +458,7 @@ static bool kdamond_need_stop(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
 
-	/* Pairs with the WRITE_ONCE() in damon_stop_ctx(). */
+	/* Pairs with the WRITE_ONCE() in damon_stop_request(). */
 	if (READ_ONCE(ctx->kdamond_stop))
 		return true;
 	if (!ctx->primitive.target_valid)
@@ -487,7 +489,7 @@ static void kdamond_sleep(struct damon_ctx *ctx, u64 ns)
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		now = ktime_get();
-		/* Pairs with the WRITE_ONCE() in damon_stop_ctx(). */
+		/* Pairs with the WRITE_ONCE() in damon_stop_request(). */
 		if (READ_ONCE(ctx->kdamond_stop) || !ktime_before(now, deadline))
 			break;
 		expires = damon_deadline(now, DAMON_MAX_SLEEP_NS);
@@ -563,6 +565,9 @@ static void kdamond_exit(struct damon_ctx *ctx)
 	ctx->kdamond = NULL;
 	nr_running_ctxs--;
 	mutex_unlock(&ctx->lock);
+	/* For damon_stop_wait(): ->kdamond was stored before the wake-up. */
+	smp_mb();
+	wake_up_var(&ctx->kdamond);
 	/* The last access to @ctx: it may be freed from now on. */
 	complete_all(&ctx->kdamond_done);
 	mutex_unlock(&damon_lock);
@@ -654,26 +659,73 @@ static int kdamond_fn(void *data)
 	return 0;
 }
 
-/*
- * Ask the kdamond of @ctx to stop, without waiting for it.  ->kdamond
- * cannot exit while we hold ctx->lock (it takes the lock to clear
- * ->kdamond), so waking it under the lock needs no task reference.  The
- * wake-up ends its sampling sleep at once.
+/**
+ * damon_stop_request() - ask the kdamond of a context to stop, without
+ * waiting for it.
+ * @ctx:	the context.
+ * @kdamondp:	set to the kdamond, with a task reference that
+ *		damon_stop_wait() puts, or to NULL if none runs on @ctx.
+ *
+ * The wake-up ends the kdamond's sampling sleep at once.  ->kdamond cannot
+ * exit while we hold &damon_ctx->lock (it takes the lock to clear
+ * ->kdamond), so the task is alive when its reference is taken.  A kdamond
+ * already asked to stop is asked again, harmlessly, and may be waited for
+ * by several callers.
+ *
+ * Context: Process context, may sleep; takes &damon_ctx->lock.
+ * Return:
+ * * 0		- this call asked the kdamond to stop.
+ * * -EALREADY	- the kdamond had been asked to stop before.
+ * * -EPERM	- no kdamond runs on @ctx.
  */
-static int damon_stop_ctx(struct damon_ctx *ctx)
+int damon_stop_request(struct damon_ctx *ctx, struct task_struct **kdamondp)
 {
-	int err = 0;
+	struct task_struct *kdamond;
+	int err = -EPERM;
 
 	mutex_lock(&ctx->lock);
-	if (ctx->kdamond) {
+	kdamond = ctx->kdamond;
+	if (kdamond) {
+		err = ctx->kdamond_stop ? -EALREADY : 0;
 		/* Pairs with the READ_ONCE()s in kdamond_need_stop/_sleep. */
 		WRITE_ONCE(ctx->kdamond_stop, true);
-		wake_up_process(ctx->kdamond);
-	} else {
-		err = -EPERM;
+		wake_up_process(kdamond);
+		get_task_struct(kdamond);
 	}
 	mutex_unlock(&ctx->lock);
+	*kdamondp = kdamond;
 	return err;
+}
+
+/**
+ * damon_stop_wait() - wait, killably, until a kdamond asked to stop is gone.
+ * @ctx:	the context.
+ * @kdamond:	the kdamond damon_stop_request() gave for @ctx, maybe NULL.
+ *
+ * Returns once @kdamond no longer runs on @ctx: it has called the
+ * before_terminate callback, destroyed the targets and counted itself out,
+ * so that damon_start() may start @ctx again.  A kdamond started on @ctx
+ * since does not prolong the wait: the reference held on @kdamond keeps its
+ * address from naming another task.  The reference is put in every case.
+ * Unlike damon_stop(), the wait does not cover the kdamond's very last
+ * access to @ctx: damon_destroy_ctx() waits for that.  The caller keeps
+ * @ctx from being freed until this returns, and should hold no lock while
+ * it waits.
+ *
+ * Context: Process context, sleeps killably.
+ * Return: 0 once @kdamond is gone; -EINTR if a fatal signal came first,
+ * and @kdamond then finishes on its own.
+ */
+int damon_stop_wait(struct damon_ctx *ctx, struct task_struct *kdamond)
+{
+	int err;
+
+	if (!kdamond)
+		return 0;
+	err = wait_var_event_killable(&ctx->kdamond,
+				      READ_ONCE(ctx->kdamond) != kdamond);
+	put_task_struct(kdamond);
+	return err ? -EINTR : 0;
 }
 
 /* Whether @ctx may start: it has no kdamond and has targets. */
@@ -792,17 +844,20 @@ out_unlock:
  */
 int damon_stop(struct damon_ctx **ctxs, int nr_ctxs)
 {
-	int i, ret, err = 0;
+	struct task_struct *kdamond;
+	int i, err = 0;
 
 	if (nr_ctxs < 1)
 		return -EINVAL;
 
 	for (i = 0; i < nr_ctxs; i++) {
-		ret = damon_stop_ctx(ctxs[i]);
-		if (!ret)
+		damon_stop_request(ctxs[i], &kdamond);
+		if (kdamond) {
+			put_task_struct(kdamond);
 			wait_for_completion(&ctxs[i]->kdamond_done);
-		else if (!err)
-			err = ret;
+		} else {
+			err = -EPERM;
+		}
 	}
 	return err;
 }

@@ -8,10 +8,12 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/pid.h>
 #include <linux/math64.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sizes.h>
 
@@ -452,6 +454,105 @@ static void damon_aggregation_samples_within_bound(struct kunit *test)
 }
 
 /*
+ * A kdamond stuck in a callback (as in a flush to a dead file system) must
+ * not keep a killed waiter: damon_stop_wait() returns -EINTR to a task
+ * killed while it waits, the kdamond still runs, and a later wait finds it
+ * gone once it is unstuck.
+ */
+struct damon_stuck_state {
+	struct completion entered;	/* the kdamond is in the callback */
+	struct completion release;	/* the callback may return */
+};
+
+static int damon_stuck_after_sampling(struct damon_ctx *ctx)
+{
+	struct damon_stuck_state *st = ctx->callback.private;
+
+	complete(&st->entered);
+	wait_for_completion(&st->release);
+	return 0;
+}
+
+struct damon_stopper {
+	struct damon_ctx *ctx;
+	struct task_struct *kdamond;
+	int err;
+	struct completion done;
+};
+
+static int damon_stopper_fn(void *data)
+{
+	struct damon_stopper *s = data;
+
+	allow_signal(SIGKILL);
+	s->err = damon_stop_wait(s->ctx, s->kdamond);
+	complete(&s->done);
+	return 0;
+}
+
+static void damon_stop_wait_killable(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_stuck_state *st;
+	struct damon_stopper *s;
+	struct task_struct *stopper, *kdamond;
+	unsigned long done;
+
+	damon_skip_if_busy(test);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	init_completion(&st->entered);
+	init_completion(&st->release);
+	init_completion(&s->done);
+	ctx->callback.after_sampling = damon_stuck_after_sampling;
+	ctx->callback.private = st;
+	damon_test_add_target(test, ctx, 1, 0, P(100));
+
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1), 0);
+	if (!wait_for_completion_timeout(&st->entered, 10 * HZ)) {
+		complete_all(&st->release);
+		KUNIT_FAIL(test, "kdamond never sampled");
+		return;
+	}
+	s->ctx = ctx;
+	KUNIT_EXPECT_EQ(test, damon_stop_request(ctx, &s->kdamond), 0);
+	KUNIT_EXPECT_NOT_NULL(test, s->kdamond);
+	stopper = kthread_create(damon_stopper_fn, s, "damon-test-stop");
+	if (IS_ERR(stopper)) {
+		complete_all(&st->release);
+		put_task_struct(s->kdamond);
+		KUNIT_FAIL(test, "no stopper thread");
+		return;
+	}
+	get_task_struct(stopper);
+	wake_up_process(stopper);
+
+	/* The kdamond is stuck: the stopper waits. */
+	done = wait_for_completion_timeout(&s->done, HZ / 5);
+	KUNIT_EXPECT_EQ(test, done, 0UL);
+	send_sig(SIGKILL, stopper, 1);
+	done = wait_for_completion_timeout(&s->done, 5 * HZ);
+	KUNIT_EXPECT_NE_MSG(test, done, 0UL,
+			    "a killed damon_stop_wait() kept waiting");
+	KUNIT_EXPECT_EQ(test, s->err, -EINTR);
+	KUNIT_EXPECT_TRUE(test, damon_is_running(ctx));
+	/* A second request finds the first. */
+	KUNIT_EXPECT_EQ(test, damon_stop_request(ctx, &kdamond), -EALREADY);
+	if (kdamond)
+		put_task_struct(kdamond);
+
+	/* Unstuck, the kdamond goes, and a new wait sees it gone. */
+	complete_all(&st->release);
+	wait_for_completion(&s->done);
+	put_task_struct(stopper);
+	damon_stop_request(ctx, &kdamond);
+	KUNIT_EXPECT_EQ(test, damon_stop_wait(ctx, kdamond), 0);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
+}
+
+/*
  * The accuracy tests: a synthetic address space in which only some hot
  * spots are accessed.  A fake primitive counts a region accessed when its
  * sampling address falls in a hot spot, so the only source of error is
@@ -739,6 +840,7 @@ static struct kunit_case damon_core_test_cases[] = {
 	KUNIT_CASE(damon_stop_not_running),
 	KUNIT_CASE(damon_stop_long_sampling_latency),
 	KUNIT_CASE(damon_aggregation_samples_within_bound),
+	KUNIT_CASE(damon_stop_wait_killable),
 	KUNIT_CASE_PARAM(damon_kdamond_accuracy, damon_acc_gen_params),
 	KUNIT_CASE_SLOW(damon_kdamond_cpu_1000_regions),
 	{}
