@@ -17,7 +17,9 @@
  *
  * A context is started only through monitor_on, under dbgfs_lock, so a
  * writer holding dbgfs_lock that finds a context not running knows that it
- * stays so until it unlocks.
+ * stays so until it unlocks.  No write waits for a kdamond under
+ * dbgfs_lock: "off" asks the kdamonds to stop under the lock, then waits
+ * for them without it, killably.
  */
 
 #define pr_fmt(fmt) "damon-dbgfs: " fmt
@@ -33,7 +35,9 @@
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -54,10 +58,14 @@
  *		root context.
  * @name:	the name of @dir, "" for the root context.
  * @list:	link in dbgfs_ctxs.
+ * @ref:	one reference for being on dbgfs_ctxs, one per "off" waiting
+ *		for its kdamond; the last dbgfs_put_ctx() frees it.
  *
  * A dbgfs_ctx is found through the i_private of its files' inodes.  Files
  * use debugfs' proxied fops, so debugfs_remove() waits for the operations
- * in flight and fails later ones: after it returns, the dbgfs_ctx can go.
+ * in flight on them and fails later ones.  A write to monitor_on, a file of
+ * the root directory, may still wait for the context's kdamond: it holds a
+ * reference meanwhile.
  */
 struct dbgfs_ctx {
 	struct damon_ctx *ctx;
@@ -65,6 +73,7 @@ struct dbgfs_ctx {
 	struct dentry *dir;
 	char name[DBGFS_NAME_MAX + 1];
 	struct list_head list;
+	refcount_t ref;
 };
 
 /*
@@ -615,47 +624,68 @@ out_free_ctxs:
 	return err;
 }
 
+static void dbgfs_put_ctx(struct dbgfs_ctx *dctx);
+
 /*
- * Stop every running context, and return once each kdamond has exited,
- * its recorder flushed.
+ * Stop every running context, and return once each kdamond has exited, its
+ * recorder flushed.  The stops are requested under dbgfs_lock, so that no
+ * "on" can come in between, but the kdamonds are waited for without it and
+ * killably: a kdamond stuck in a flush (a dead network file system) keeps
+ * neither the other files nor a killed writer waiting.  Until each is gone,
+ * "on" fails with -EBUSY, and another "off" waits for them again.  Each
+ * context waited for is held by a reference, as rm_contexts may remove it
+ * once its kdamond cleared &damon_ctx->kdamond.
+ *
+ * Return: 0 once the kdamonds this call asked to stop are gone; -EPERM if
+ * none was running, or if each was asked by an earlier "off" (then after
+ * waiting for them): one "off" succeeds per run; -EINTR if a fatal signal
+ * ended the wait; -ENOMEM.
  */
 static int dbgfs_monitor_stop(void)
 {
-	struct damon_ctx **ctxs;
+	struct task_struct **kdamonds;
+	struct dbgfs_ctx **dctxs;
 	struct dbgfs_ctx *dctx;
-	int nr = 0, i, ret, err;
+	int nr = 0, i, err = 0;
+	bool asked = false;
 
-	lockdep_assert_held(&dbgfs_lock);
-	ctxs = kmalloc_array(dbgfs_nr_ctxs, sizeof(*ctxs), GFP_KERNEL);
-	if (!ctxs)
-		return -ENOMEM;
-	list_for_each_entry(dctx, &dbgfs_ctxs, list) {
-		if (damon_is_running(dctx->ctx))
-			ctxs[nr++] = dctx->ctx;
+	err = mutex_lock_killable(&dbgfs_lock);
+	if (err)
+		return err;
+	dctxs = kmalloc_array(dbgfs_nr_ctxs, sizeof(*dctxs), GFP_KERNEL);
+	kdamonds = kmalloc_array(dbgfs_nr_ctxs, sizeof(*kdamonds), GFP_KERNEL);
+	if (!dctxs || !kdamonds) {
+		mutex_unlock(&dbgfs_lock);
+		err = -ENOMEM;
+		goto out_free;
 	}
-	if (!nr) {
-		err = -EPERM;
-		goto out_free_ctxs;
-	}
-
-	err = damon_stop(ctxs, nr);
-	if (!err)
-		goto out_free_ctxs;
 	/*
-	 * A kdamond whose targets are all gone stops by itself, so one may
-	 * have exited since the check above.  Stop the rest one by one, and
-	 * fail only if one still runs.
+	 * A kdamond may have stopped by itself, or be stopping already for
+	 * an earlier "off": it is waited for all the same.
 	 */
-	err = 0;
-	for (i = 0; i < nr; i++) {
-		if (!damon_is_running(ctxs[i]))
+	list_for_each_entry(dctx, &dbgfs_ctxs, list) {
+		if (!damon_stop_request(dctx->ctx, &kdamonds[nr]))
+			asked = true;
+		if (!kdamonds[nr])
 			continue;
-		ret = damon_stop(&ctxs[i], 1);
-		if (ret && damon_is_running(ctxs[i]))
-			err = ret;
+		refcount_inc(&dctx->ref);
+		dctxs[nr++] = dctx;
 	}
-out_free_ctxs:
-	kfree(ctxs);
+	mutex_unlock(&dbgfs_lock);
+
+	for (i = 0; i < nr; i++) {
+		/* damon_stop_wait() puts the task; after a kill, we do. */
+		if (!err)
+			err = damon_stop_wait(dctxs[i]->ctx, kdamonds[i]);
+		else
+			put_task_struct(kdamonds[i]);
+		dbgfs_put_ctx(dctxs[i]);
+	}
+	if (!err && !asked)
+		err = -EPERM;
+out_free:
+	kfree(kdamonds);
+	kfree(dctxs);
 	return err;
 }
 
@@ -671,14 +701,17 @@ static ssize_t dbgfs_monitor_on_write(struct file *file,
 		return PTR_ERR(kbuf);
 
 	cmd = dbgfs_only_token(kbuf);
-	mutex_lock(&dbgfs_lock);
-	if (cmd && !strcmp(cmd, "on"))
-		err = dbgfs_monitor_start();
-	else if (cmd && !strcmp(cmd, "off"))
-		err = dbgfs_monitor_stop();
-	else
+	if (cmd && !strcmp(cmd, "on")) {
+		err = mutex_lock_killable(&dbgfs_lock);
+		if (!err) {
+			err = dbgfs_monitor_start();
+			mutex_unlock(&dbgfs_lock);
+		}
+	} else if (cmd && !strcmp(cmd, "off")) {
+		err = dbgfs_monitor_stop();	/* takes dbgfs_lock itself */
+	} else {
 		err = -EINVAL;
-	mutex_unlock(&dbgfs_lock);
+	}
 
 	kfree(kbuf);
 	return err ? err : count;
@@ -726,6 +759,7 @@ static struct dbgfs_ctx *dbgfs_new_ctx(const char *name)
 	damon_rec_init(&dctx->rec);
 	strscpy(dctx->name, name);
 	INIT_LIST_HEAD(&dctx->list);
+	refcount_set(&dctx->ref, 1);
 	return dctx;
 
 out_free_dctx:
@@ -739,6 +773,16 @@ static void dbgfs_destroy_ctx(struct dbgfs_ctx *dctx)
 	damon_destroy_ctx(dctx->ctx);	/* puts the targets' pids */
 	damon_rec_destroy(&dctx->rec);
 	kfree(dctx);
+}
+
+/*
+ * Drop a reference to @dctx; the last one destroys it, which only happens
+ * once it is off the list and its files are gone.
+ */
+static void dbgfs_put_ctx(struct dbgfs_ctx *dctx)
+{
+	if (refcount_dec_and_test(&dctx->ref))
+		dbgfs_destroy_ctx(dctx);
 }
 
 static int dbgfs_fill_dir(struct dentry *dir, struct dbgfs_ctx *dctx,
@@ -877,7 +921,7 @@ static ssize_t dbgfs_rm_contexts_write(struct file *file,
 	 */
 	if (dctx) {
 		debugfs_remove(dctx->dir);
-		dbgfs_destroy_ctx(dctx);
+		dbgfs_put_ctx(dctx);	/* an "off" may still hold it */
 	}
 	mutex_unlock(&dbgfs_dir_lock);
 out_free_kbuf:

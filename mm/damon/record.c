@@ -83,6 +83,7 @@ static void damon_rec_set_stats(struct damon_recorder *rec,
 void damon_rec_init(struct damon_recorder *rec)
 {
 	mutex_init(&rec->lock);
+	spin_lock_init(&rec->cfg_lock);
 	strscpy(rec->path, "none");
 	rec->len = 0;
 	rec->buf = NULL;
@@ -174,8 +175,10 @@ int damon_rec_set(struct damon_recorder *rec, unsigned int len,
 		goto out_free_buf;
 	}
 	swap(rec->buf, buf);
+	spin_lock(&rec->cfg_lock);
 	rec->len = len;
 	strscpy(rec->path, path);
+	spin_unlock(&rec->cfg_lock);
 	rec->offset = 0;
 	rec->nr_buffered = 0;
 out_free_buf:
@@ -191,16 +194,17 @@ out_free_buf:
  * @path:	filled with the path, NUL-terminated.
  * @size:	the size of @path; %DAMON_REC_PATH_MAX is always enough.
  *
- * Context: process context, may sleep.  Takes &damon_recorder->lock, which
- * a flush in progress holds.
+ * Context: any context.  Takes &damon_recorder->cfg_lock only, so that a
+ * reader never waits for a flush in progress, which holds
+ * &damon_recorder->lock across file I/O.
  */
 void damon_rec_get(struct damon_recorder *rec, unsigned int *len,
 		   char *path, size_t size)
 {
-	mutex_lock(&rec->lock);
+	spin_lock(&rec->cfg_lock);
 	*len = rec->len;
 	strscpy(path, rec->path, size);
-	mutex_unlock(&rec->lock);
+	spin_unlock(&rec->cfg_lock);
 }
 
 /**

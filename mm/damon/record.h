@@ -17,6 +17,7 @@
 #include <linux/atomic.h>
 #include <linux/damon.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/time64.h>
 #include <linux/types.h>
 
@@ -62,6 +63,9 @@ struct damon_rec_stats {
  * @lock:	protects every field but the counters.  Taken by the
  *		configuration functions and by the kdamond callbacks; it may be
  *		held across file I/O.
+ * @cfg_lock:	also protects @path and @len, which are changed under both
+ *		locks, so that damon_rec_get() needs only this one and never
+ *		waits for file I/O.
  * @path:	the result file; an absolute path when @len is not 0.
  * @len:	the buffer length, 0 when recording is disabled.
  * @buf:	the buffer, @len bytes, NULL when @len is 0.
@@ -85,6 +89,7 @@ struct damon_rec_stats {
  */
 struct damon_recorder {
 	struct mutex lock;	/* guards the fields marked so */
+	spinlock_t cfg_lock;	/* guards @path and @len for readers */
 	char path[DAMON_REC_PATH_MAX];		/* protected by @lock */
 	unsigned int len;			/* protected by @lock */
 	u8 *buf;				/* protected by @lock */
