@@ -552,10 +552,15 @@ static ssize_t dbgfs_kdamond_pid_read(struct file *file, char __user *ubuf,
 	char buf[DBGFS_ULONG_CHARS + 1];
 	int len;
 
+	/*
+	 * The PID in the reader's PID namespace, as target_ids shows: 0 where
+	 * the kdamond, a thread of the initial namespace, is not visible.
+	 * Under the lock the kdamond cannot exit (it clears ->kdamond first).
+	 */
 	mutex_lock(&ctx->lock);
 	if (ctx->kdamond)
 		len = scnprintf(buf, sizeof(buf), "%d\n",
-				task_pid_nr(ctx->kdamond));
+				task_pid_vnr(ctx->kdamond));
 	else
 		len = scnprintf(buf, sizeof(buf), "none\n");
 	mutex_unlock(&ctx->lock);
