@@ -585,10 +585,37 @@ static struct damon_recorder *dbgfs_ctx_rec(struct damon_ctx *ctx)
 }
 
 /*
+ * Whether two of @nr recorders, all opened, record into the same file: the
+ * same inode, whether through the same path, another path or a hard link.
+ * Their runs would interleave in it, and one's truncation after a failed
+ * write would remove snapshots the other counted as recorded.
+ */
+static bool dbgfs_recs_share_file(struct damon_ctx **ctxs, int nr)
+{
+	const struct inode *inode;
+	int i, j;
+
+	for (i = 0; i < nr; i++) {
+		inode = damon_rec_inode(dbgfs_ctx_rec(ctxs[i]));
+		if (!inode)
+			continue;
+		for (j = i + 1; j < nr; j++) {
+			if (damon_rec_inode(dbgfs_ctx_rec(ctxs[j])) != inode)
+				continue;
+			pr_warn_ratelimited("two contexts record into %s: monitoring not started\n",
+					    dbgfs_ctx_rec(ctxs[i])->path);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Start every context that has targets, or none of them.  The record files
  * are opened here, by the writer of "on" with its credentials, root and
  * mount namespace, before any kdamond exists: if one cannot be opened,
- * nothing starts and the write fails with the error of the open.
+ * nothing starts and the write fails with the error of the open.  Two
+ * contexts recording into one file fail the write with -EBUSY.
  */
 static int dbgfs_monitor_start(void)
 {
@@ -617,6 +644,10 @@ static int dbgfs_monitor_start(void)
 		if (err)
 			goto out_cancel_recs;
 		nr_opened++;
+	}
+	if (dbgfs_recs_share_file(ctxs, nr)) {
+		err = -EBUSY;
+		goto out_cancel_recs;
 	}
 	err = damon_start(ctxs, nr);
 	if (!err)

@@ -225,6 +225,28 @@ void damon_rec_get_stats(struct damon_recorder *rec,
 	stats->bytes_dropped = atomic64_read(&rec->bytes_dropped);
 }
 
+/**
+ * damon_rec_inode() - the inode of the file a recorder has open.
+ * @rec:	the recorder, whose context is not running.
+ *
+ * For telling whether two recorders would write into one file.  The
+ * pointer is only valid for comparison.
+ *
+ * Context: process context, may sleep.  Takes &damon_recorder->lock.
+ * Return: the inode of the file damon_rec_open() opened, or NULL if none is
+ * open (recording is disabled).
+ */
+const struct inode *damon_rec_inode(struct damon_recorder *rec)
+{
+	const struct inode *inode = NULL;
+
+	mutex_lock(&rec->lock);
+	if (rec->file)
+		inode = file_inode(rec->file);
+	mutex_unlock(&rec->lock);
+	return inode;
+}
+
 static u8 *damon_rec_put_le64(u8 *p, u64 val)
 {
 	put_unaligned_le64(val, p);

@@ -113,6 +113,8 @@ void damon_rec_get(struct damon_recorder *rec, unsigned int *len,
 		   char *path, size_t size);
 void damon_rec_get_stats(struct damon_recorder *rec,
 			 struct damon_rec_stats *stats);
+struct inode;
+const struct inode *damon_rec_inode(struct damon_recorder *rec);
 
 int damon_rec_open(struct damon_recorder *rec);
 void damon_rec_cancel(struct damon_recorder *rec);
