@@ -382,30 +382,37 @@ static int damon_rec_truncate(struct file *file, loff_t size)
  * part, it is truncated back to its size before the call.  If even that
  * fails the file is closed, so that nothing more is appended to a file a
  * reader cannot parse.
+ *
+ * The kdamond writes with the credentials of who opened the file, the user
+ * who started monitoring, as process accounting does: the kernel's own
+ * would let the write past the checks made on the user (quota limits,
+ * root-reserved blocks, LSMs, the set-group-ID bit a write clears).
  */
 static int damon_rec_write(struct damon_recorder *rec, const u8 *buf,
 			   size_t len)
 {
 	struct file *file = rec->file;
+	const struct cred *old_cred;
 	loff_t good_size, pos;
 	size_t done = 0;
-	ssize_t ret;
+	ssize_t ret = 0;
 	long err;
 
 	lockdep_assert_held(&rec->lock);
 	good_size = i_size_read(file_inode(file));
 	pos = good_size;
+	old_cred = override_creds(file->f_cred);
 	while (done < len) {
 		ret = kernel_write(file, buf + done, len - done, &pos);
-		if (ret <= 0) {
-			err = ret ? ret : -EIO;
-			goto out_truncate;
-		}
+		if (ret <= 0)
+			break;
 		done += ret;
 	}
-	return 0;
+	revert_creds(old_cred);
+	if (done == len)
+		return 0;
+	err = ret ? ret : -EIO;
 
-out_truncate:
 	if (done) {
 		int terr = damon_rec_truncate(file, good_size);
 
