@@ -352,16 +352,12 @@ static ssize_t dbgfs_attrs_write(struct file *file, const char __user *ubuf,
 		return PTR_ERR(kbuf);
 
 	err = damon_dbgfs_parse_attrs(kbuf, &attrs);
-	if (!err && damon_validate_attrs(&attrs))
-		err = -EINVAL;
 	if (err)
 		goto out_free_kbuf;
 
+	/* -EINVAL for bad values before -EBUSY while running, as we say. */
 	mutex_lock(&dbgfs_lock);
-	if (damon_is_running(dctx->ctx))
-		err = -EBUSY;
-	else
-		err = damon_set_attrs(dctx->ctx, &attrs);
+	err = damon_set_attrs(dctx->ctx, &attrs);
 	mutex_unlock(&dbgfs_lock);
 out_free_kbuf:
 	kfree(kbuf);
@@ -467,10 +463,7 @@ static ssize_t dbgfs_target_ids_write(struct file *file,
 		goto out_destroy_targets;
 
 	mutex_lock(&dbgfs_lock);
-	if (damon_is_running(dctx->ctx))
-		err = -EBUSY;
-	else
-		err = damon_set_targets(dctx->ctx, &targets);
+	err = damon_set_targets(dctx->ctx, &targets);	/* -EBUSY if running */
 	mutex_unlock(&dbgfs_lock);
 out_destroy_targets:
 	/* all of them on error, none after damon_set_targets() took them */
@@ -516,6 +509,10 @@ static ssize_t dbgfs_record_write(struct file *file, const char __user *ubuf,
 	if (err)
 		goto out_free_kbuf;
 
+	/*
+	 * The recorder alone would accept a change while a run records
+	 * nothing, and would wait for a flush in progress: ask the context.
+	 */
 	mutex_lock(&dbgfs_lock);
 	if (damon_is_running(dctx->ctx))
 		err = -EBUSY;
