@@ -24,10 +24,12 @@
 
 #define pr_fmt(fmt) "damon-dbgfs: " fmt
 
+#include <kunit/visibility.h>
 #include <linux/ctype.h>
 #include <linux/damon.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -155,7 +157,8 @@ static int dbgfs_parse_ulong(const char *tok, unsigned long *val)
  * Context: any context.
  * Return: 0, or -EINVAL for any other input.
  */
-int damon_dbgfs_parse_attrs(char *str, struct damon_attrs *attrs)
+VISIBLE_IF_KUNIT int
+damon_dbgfs_parse_attrs(char *str, struct damon_attrs *attrs)
 {
 	unsigned long vals[5];
 	char *tok;
@@ -176,6 +179,7 @@ int damon_dbgfs_parse_attrs(char *str, struct damon_attrs *attrs)
 	attrs->max_nr_regions = vals[4];
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_dbgfs_parse_attrs);
 
 /**
  * damon_dbgfs_parse_ids() - parse a write to a target_ids file.
@@ -191,7 +195,8 @@ int damon_dbgfs_parse_attrs(char *str, struct damon_attrs *attrs)
  * decimal that fits an unsigned long, if an id repeats, or if there are
  * more than @max_ids.
  */
-int damon_dbgfs_parse_ids(char *str, unsigned long *ids, int max_ids)
+VISIBLE_IF_KUNIT int
+damon_dbgfs_parse_ids(char *str, unsigned long *ids, int max_ids)
 {
 	unsigned long id;
 	int nr = 0, i;
@@ -208,6 +213,7 @@ int damon_dbgfs_parse_ids(char *str, unsigned long *ids, int max_ids)
 	}
 	return nr;
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_dbgfs_parse_ids);
 
 /**
  * damon_dbgfs_parse_record() - parse a write to a record file.
@@ -227,8 +233,8 @@ int damon_dbgfs_parse_ids(char *str, unsigned long *ids, int max_ids)
  * a decimal or is out of range, a path of @size bytes or more, or a
  * relative path with a non-zero length.
  */
-int damon_dbgfs_parse_record(char *str, unsigned int *len, char *path,
-			     size_t size)
+VISIBLE_IF_KUNIT int
+damon_dbgfs_parse_record(char *str, unsigned int *len, char *path, size_t size)
 {
 	char *len_tok, *path_tok;
 	unsigned long val;
@@ -250,6 +256,7 @@ int damon_dbgfs_parse_record(char *str, unsigned int *len, char *path,
 	strscpy(path, path_tok, size);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_dbgfs_parse_record);
 
 /**
  * damon_dbgfs_check_name() - check a name written to mk_contexts.
@@ -262,7 +269,7 @@ int damon_dbgfs_parse_record(char *str, unsigned int *len, char *path,
  * Context: any context.
  * Return: 0, or -EINVAL.
  */
-int damon_dbgfs_check_name(const char *name)
+VISIBLE_IF_KUNIT int damon_dbgfs_check_name(const char *name)
 {
 	size_t len = strnlen(name, DBGFS_NAME_MAX + 1);
 	const char *p;
@@ -279,6 +286,7 @@ int damon_dbgfs_check_name(const char *name)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_dbgfs_check_name);
 
 /* Helpers of the file operations */
 

@@ -102,11 +102,13 @@ int damon_va_set_initial_regions(struct damon_target *t,
 				 unsigned int nr_ranges,
 				 unsigned long min_nr_regions);
 
-/* dbgfs.c: the parsers of the debugfs files, exposed for the KUnit suite */
+/* dbgfs.c: the parsers of the debugfs files, visible to the KUnit suite */
+#if IS_ENABLED(CONFIG_KUNIT)
 int damon_dbgfs_parse_attrs(char *str, struct damon_attrs *attrs);
 int damon_dbgfs_parse_ids(char *str, unsigned long *ids, int max_ids);
 int damon_dbgfs_parse_record(char *str, unsigned int *len, char *path,
 			     size_t size);
 int damon_dbgfs_check_name(const char *name);
+#endif
 
 #endif	/* _MM_DAMON_INTERNAL_H */

@@ -29,9 +29,11 @@
 
 #define pr_fmt(fmt) "damon-record: " fmt
 
+#include <kunit/visibility.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/err.h>
+#include <linux/export.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -267,7 +269,7 @@ static u8 *damon_rec_put_le32(u8 *p, u32 val)
  * Context: any context.
  * Return: %DAMON_REC_HEADER_SIZE, or 0 if @size is smaller than that.
  */
-size_t damon_rec_encode_header(u8 *buf, size_t size)
+VISIBLE_IF_KUNIT size_t damon_rec_encode_header(u8 *buf, size_t size)
 {
 	if (size < DAMON_REC_HEADER_SIZE)
 		return 0;
@@ -275,6 +277,7 @@ size_t damon_rec_encode_header(u8 *buf, size_t size)
 	damon_rec_put_le32(buf + DAMON_REC_MAGIC_LEN, DAMON_REC_VERSION);
 	return DAMON_REC_HEADER_SIZE;
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_rec_encode_header);
 
 /**
  * damon_rec_snapshot_size() - the encoded size of a context's snapshot.
@@ -288,7 +291,7 @@ size_t damon_rec_encode_header(u8 *buf, size_t size)
  * Return: %DAMON_REC_SNAPSHOT_HEAD, plus %DAMON_REC_TARGET_HEAD per target,
  * plus %DAMON_REC_REGION_SIZE per region; SIZE_MAX if that overflows.
  */
-size_t damon_rec_snapshot_size(struct damon_ctx *ctx)
+VISIBLE_IF_KUNIT size_t damon_rec_snapshot_size(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
 	size_t size = DAMON_REC_SNAPSHOT_HEAD;
@@ -299,6 +302,7 @@ size_t damon_rec_snapshot_size(struct damon_ctx *ctx)
 							DAMON_REC_REGION_SIZE)));
 	return size;
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_rec_snapshot_size);
 
 /**
  * damon_rec_encode_snapshot() - encode the regions of a context.
@@ -317,9 +321,9 @@ size_t damon_rec_snapshot_size(struct damon_ctx *ctx)
  * Return: the number of bytes written, damon_rec_snapshot_size(@ctx); or 0
  * if that is more than @size, or if the regions disagree with their count.
  */
-size_t damon_rec_encode_snapshot(struct damon_ctx *ctx,
-				 const struct timespec64 *ts,
-				 u8 *buf, size_t size)
+VISIBLE_IF_KUNIT size_t
+damon_rec_encode_snapshot(struct damon_ctx *ctx, const struct timespec64 *ts,
+			  u8 *buf, size_t size)
 {
 	unsigned int nr_targets = 0, nr_regions;
 	struct damon_target *t;
@@ -352,6 +356,7 @@ size_t damon_rec_encode_snapshot(struct damon_ctx *ctx,
 	damon_rec_put_le32(nr_targets_at, nr_targets);
 	return p - buf;
 }
+EXPORT_SYMBOL_IF_KUNIT(damon_rec_encode_snapshot);
 
 /*
  * Cut the file back to @size through the open file, as ftruncate(2) would,

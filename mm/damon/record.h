@@ -122,11 +122,13 @@ int damon_rec_start(struct damon_recorder *rec);
 int damon_rec_aggregated(struct damon_recorder *rec, struct damon_ctx *ctx);
 int damon_rec_stop(struct damon_recorder *rec);
 
-/* The encoder: pure functions, exposed for the KUnit suite. */
+/* The encoder: pure functions, visible to the KUnit suite only. */
+#if IS_ENABLED(CONFIG_KUNIT)
 size_t damon_rec_encode_header(u8 *buf, size_t size);
 size_t damon_rec_snapshot_size(struct damon_ctx *ctx);
 size_t damon_rec_encode_snapshot(struct damon_ctx *ctx,
 				 const struct timespec64 *ts,
 				 u8 *buf, size_t size);
+#endif
 
 #endif	/* _MM_DAMON_RECORD_H */

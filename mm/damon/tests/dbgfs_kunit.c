@@ -452,3 +452,5 @@ static struct kunit_suite damon_dbgfs_test_suite = {
 };
 
 kunit_test_suite(damon_dbgfs_test_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
