@@ -199,6 +199,7 @@ struct damon_target *damon_new_target(unsigned long id)
  */
 void damon_add_target(struct damon_ctx *ctx, struct damon_target *t)
 {
+	damon_assert_owner(ctx);
 	list_add_tail(&t->list, &ctx->targets);
 }
 
@@ -281,6 +282,7 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 	/* A kdamond that stopped on its own may still be on its way out. */
 	wait_for_completion(&ctx->kdamond_done);
 
+	damon_assert_owner(ctx);
 	damon_for_each_target_safe(t, next, ctx)
 		damon_destroy_target(t);
 	mutex_destroy(&ctx->lock);
@@ -458,6 +460,7 @@ static bool kdamond_need_stop(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
 
+	damon_assert_owner(ctx);
 	/* Pairs with the WRITE_ONCE() in damon_stop_request(). */
 	if (READ_ONCE(ctx->kdamond_stop))
 		return true;
@@ -486,6 +489,7 @@ static void kdamond_sleep(struct damon_ctx *ctx, u64 ns)
 	ktime_t deadline = damon_deadline(ktime_get(), ns);
 	ktime_t now, expires;
 
+	damon_assert_owner(ctx);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		now = ktime_get();
@@ -518,6 +522,7 @@ static void kdamond_trace_aggregated(struct damon_ctx *ctx)
 
 	if (!trace_damon_aggregated_enabled())
 		return;
+	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t)
 			trace_damon_aggregated(t, r, damon_nr_regions(t));
@@ -530,6 +535,7 @@ static void kdamond_reset_aggregated(struct damon_ctx *ctx)
 	struct damon_target *t;
 	struct damon_region *r;
 
+	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t)
 			r->nr_accesses = 0;
@@ -545,6 +551,7 @@ static void kdamond_exit(struct damon_ctx *ctx)
 	struct damon_target *t, *next_t;
 	struct damon_region *r, *next_r;
 
+	damon_assert_owner(ctx);
 	if (ctx->callback.before_terminate)
 		ctx->callback.before_terminate(ctx);
 
@@ -728,11 +735,16 @@ int damon_stop_wait(struct damon_ctx *ctx, struct task_struct *kdamond)
 	return err ? -EINTR : 0;
 }
 
-/* Whether @ctx may start: it has no kdamond and has targets. */
+/*
+ * Whether @ctx may start: it has no kdamond and has targets.  Only
+ * damon_start() starts a kdamond, under damon_lock: the answer holds until
+ * the caller drops it.
+ */
 static int damon_check_startable(struct damon_ctx *ctx)
 {
 	int err = 0;
 
+	lockdep_assert_held(&damon_lock);
 	mutex_lock(&ctx->lock);
 	if (ctx->kdamond)
 		err = -EBUSY;
