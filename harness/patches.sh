@@ -146,8 +146,8 @@ p_core() {
 	stage mm/damon/core.c drop-line '^#include <trace/events/damon\.h>$'
 	stage mm/damon/core.c drop-function kdamond_trace_aggregated
 	stage include/linux/damon.h drop-ifdef CONFIG_DAMON_VADDR
-	stage mm/damon/internal.h drop-section 'vaddr\.c:' 'dbgfs\.c:|^#endif'
-	stage mm/damon/internal.h drop-section 'dbgfs\.c:' '^#endif'
+	stage mm/damon/internal.h drop-section 'vaddr\.c:' 'dbgfs\.c:|^#endif.*_MM_DAMON_INTERNAL_H'
+	stage mm/damon/internal.h drop-section 'dbgfs\.c:' '^#endif.*_MM_DAMON_INTERNAL_H'
 	stage mm/damon/Kconfig kconfig DAMON
 	stage mm/damon/Makefile makefile DAMON
 	restore mm/Kconfig mm/Makefile
@@ -187,7 +187,7 @@ p_vaddr() {
 	EOF
 	add mm/damon/ops-common.h mm/damon/ops-common.c mm/damon/vaddr.c
 	add include/linux/damon.h
-	stage mm/damon/internal.h drop-section 'dbgfs\.c:' '^#endif'
+	stage mm/damon/internal.h drop-section 'dbgfs\.c:' '^#endif.*_MM_DAMON_INTERNAL_H'
 	stage mm/damon/Kconfig kconfig DAMON DAMON_VADDR
 	stage mm/damon/Makefile makefile DAMON DAMON_VADDR
 }
