@@ -163,10 +163,13 @@ int damon_split_region_at(struct damon_target *t, struct damon_region *r,
  * @r:		the region to cut.
  * @nr_pieces:	the number of pieces to make.
  *
- * Each piece is the size of @r divided by @nr_pieces, rounded down to
- * DAMON_MIN_REGION; the last piece also takes what the rounding left.  For
- * example, 20 pages cut into 3 give pieces of 6, 6 and 8 pages.  The
- * pieces are allocated before @r is changed, so a failure changes nothing.
+ * The pieces are multiples of DAMON_MIN_REGION whose sizes differ by at most
+ * DAMON_MIN_REGION: what does not divide evenly goes one DAMON_MIN_REGION
+ * each to the first pieces.  For example, 20 pages cut into 3 give pieces of
+ * 7, 7 and 6 pages, and 1000 pages cut into 666 give 334 pieces of 2 pages
+ * and 332 of 1.  The last piece also takes the part of @r past the last
+ * DAMON_MIN_REGION boundary, if @r has one.  The pieces are allocated before
+ * @r is changed, so a failure changes nothing.
  *
  * Context: Process context, may sleep (allocates).
  * Return:
@@ -180,33 +183,35 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 {
 	struct damon_target pieces = DAMON_SPARE_TARGET(pieces);
 	struct damon_region *piece, *next, *prev;
-	unsigned long sz_piece, start;
+	unsigned long nr_units, base, extra, start, end;
 	unsigned int i;
 
 	if (!r || !nr_pieces)
 		return -EINVAL;
 
-	sz_piece = ALIGN_DOWN(damon_sz_region(r) / nr_pieces,
-			      DAMON_MIN_REGION);
-	if (!sz_piece)
+	nr_units = damon_sz_region(r) / DAMON_MIN_REGION;
+	if (nr_units < nr_pieces)
 		return -EINVAL;
+	if (nr_pieces == 1)
+		return 0;
+	/* Piece i is base units long, one more if i < extra. */
+	base = nr_units / nr_pieces;
+	extra = nr_units % nr_pieces;
 
-	start = r->ar.start;
-	for (i = 1; i < nr_pieces; i++) {
-		piece = damon_new_region(start + sz_piece * i,
-					 start + sz_piece * (i + 1));
+	end = r->ar.start + (base + !!extra) * DAMON_MIN_REGION;
+	for (i = 1, start = end; i < nr_pieces; i++, start = end) {
+		end = start + (base + (i < extra)) * DAMON_MIN_REGION;
+		piece = damon_new_region(start, end);
 		if (!piece)
 			goto out_destroy_pieces;
 		damon_copy_state(piece, r);
 		damon_add_region(piece, &pieces);
 		cond_resched();
 	}
-	if (nr_pieces == 1)
-		return 0;
 
-	/* The last piece takes the remainder of the rounding. */
+	/* The last piece takes the part past the last unit boundary. */
 	damon_last_region(&pieces)->ar.end = r->ar.end;
-	r->ar.end = start + sz_piece;
+	r->ar.end = damon_first_region(&pieces)->ar.start;
 	r->age = 0;
 
 	prev = r;

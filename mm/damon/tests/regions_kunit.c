@@ -213,13 +213,13 @@ static const struct damon_split_evenly_case damon_split_evenly_cases[] = {
 	{
 		.desc = "5-59_into_5", .start = 5, .end = 59,
 		.nr_pieces = 5, .err = 0,
-		.expect = { 5, { { 5, 15 }, { 15, 25 }, { 25, 35 },
-				 { 35, 45 }, { 45, 59 } } },
+		.expect = { 5, { { 5, 16 }, { 16, 27 }, { 27, 38 },
+				 { 38, 49 }, { 49, 59 } } },
 	},
 	{
 		.desc = "0-20_into_3", .start = 0, .end = 20,
 		.nr_pieces = 3, .err = 0,
-		.expect = { 3, { { 0, 6 }, { 6, 12 }, { 12, 20 } } },
+		.expect = { 3, { { 0, 7 }, { 7, 14 }, { 14, 20 } } },
 	},
 	{
 		.desc = "0-100_into_1", .start = 0, .end = 100,
@@ -250,6 +250,31 @@ static void damon_split_region_evenly_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_split_region_evenly(t, r, c->nr_pieces),
 			c->err);
 	damon_test_expect_ranges(test, t, &c->expect);
+}
+
+/*
+ * What does not divide evenly is spread: 1000 pages cut into 666 pieces give
+ * pieces of one or two pages, none larger, in order and covering the whole.
+ */
+static void damon_split_region_evenly_spread(struct kunit *test)
+{
+	struct damon_target *t = damon_test_new_target(test);
+	unsigned long sz, lo = ULONG_MAX, hi = 0, next = 0;
+	struct damon_region *r;
+
+	r = damon_test_add_region(test, t, 0, P(1000));
+	KUNIT_ASSERT_EQ(test, damon_split_region_evenly(t, r, 666), 0);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 666U);
+	damon_for_each_region(r, t) {
+		KUNIT_EXPECT_EQ(test, r->ar.start, next);
+		next = r->ar.end;
+		sz = damon_sz_region(r);
+		lo = min(lo, sz);
+		hi = max(hi, sz);
+	}
+	KUNIT_EXPECT_EQ(test, next, P(1000));
+	KUNIT_EXPECT_EQ(test, lo, P(1));
+	KUNIT_EXPECT_EQ(test, hi, P(2));
 }
 
 static void damon_split_region_evenly_null(struct kunit *test)
@@ -786,6 +811,7 @@ static struct kunit_case damon_regions_test_cases[] = {
 	KUNIT_CASE(damon_split_region_at_bad_size),
 	KUNIT_CASE_PARAM(damon_split_region_evenly_table,
 			 damon_split_evenly_gen_params),
+	KUNIT_CASE(damon_split_region_evenly_spread),
 	KUNIT_CASE(damon_split_region_evenly_null),
 	KUNIT_CASE(damon_merge_two_regions_weighted),
 	KUNIT_CASE(damon_merge_two_regions_hotter_left),
