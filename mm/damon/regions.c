@@ -457,7 +457,7 @@ static unsigned int damon_split_warm(struct damon_target *t,
 				     unsigned int max_nr_accesses,
 				     unsigned int room)
 {
-	if (r->nr_accesses && r->nr_accesses * 2 <= max_nr_accesses &&
+	if (r->nr_accesses && r->nr_accesses <= max_nr_accesses / 2 &&
 	    room >= 2)
 		return damon_zoom_region(t, r) ?: !damon_split_region_randomly(t, r);
 	if (room)

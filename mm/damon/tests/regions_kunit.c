@@ -593,6 +593,29 @@ static void damon_split_regions_warm_first(struct kunit *test)
 	damon_test_expect_sane(test, t);
 }
 
+/*
+ * A count at half of UINT_MAX or above is not "at most half of the hottest":
+ * the region is cut in two, not zoomed in on, whatever doubling it would
+ * wrap to.
+ */
+static void damon_split_regions_huge_counts(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test, 3, 1000);
+	struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
+	struct damon_region *r;
+
+	r = damon_test_add_region(test, t, 0, P(800));
+	r->sampling_addr = P(400);
+	damon_count_access(r);
+	r->nr_accesses = 1U << 31;
+	r->cold_aggrs = 0;
+	ctx->nr_regions_goal = 3;
+
+	damon_split_regions(ctx, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
+	damon_test_expect_sane(test, t);
+}
+
 /* No split takes a context above max_nr_regions. */
 static void damon_split_regions_max(struct kunit *test)
 {
@@ -826,6 +849,7 @@ static struct kunit_case damon_regions_test_cases[] = {
 	KUNIT_CASE(damon_split_regions_cold_to_goal),
 	KUNIT_CASE(damon_split_regions_warm_first),
 	KUNIT_CASE(damon_split_regions_max),
+	KUNIT_CASE(damon_split_regions_huge_counts),
 	KUNIT_CASE(damon_regions_goal_adapts),
 	KUNIT_CASE_PARAM(damon_fit_regions_table, damon_fit_gen_params),
 	KUNIT_CASE(damon_fit_regions_unaligned),
