@@ -264,7 +264,11 @@ static void damon_va_gaps_add_vmas(struct damon_va_gaps *g,
 /*
  * Compute the three regions of @t's address space into @ranges, an array
  * of DAMON_VA_NR_REGIONS.  Returns the number of ranges, or -ESRCH if the
- * process has no mm any more, or -EINVAL if it maps nothing.
+ * process has no mm any more, -EINVAL if it maps nothing, or -EAGAIN if its
+ * mmap lock was taken.  The lock is only tried, as for sampling: the
+ * kdamond must never sleep behind a writer of a target's mm, which may
+ * itself wait for a fault that never ends, or it could not be stopped.
+ * The next regions update tries again.
  */
 static int damon_va_three_regions(struct damon_target *t,
 				  struct damon_addr_range *ranges)
@@ -277,7 +281,10 @@ static int damon_va_three_regions(struct damon_target *t,
 		return -ESRCH;
 
 	damon_va_gaps_init(&g);
-	mmap_read_lock(mm);
+	if (!mmap_read_trylock(mm)) {
+		mmput(mm);
+		return -EAGAIN;
+	}
 	damon_va_gaps_add_vmas(&g, mm);
 	mmap_read_unlock(mm);
 	mmput(mm);
