@@ -102,6 +102,27 @@ int damon_va_set_initial_regions(struct damon_target *t,
 				 unsigned int nr_ranges,
 				 unsigned long min_nr_regions);
 
+/**
+ * struct damon_va_last_check - the last accessed state vaddr.c read.
+ * @addr:	the start of the page table mapping read, aligned to @sz.
+ * @sz:		the size of that mapping, 0 if nothing was read yet.
+ * @idle_marked: how the mapping's page was armed.
+ * @young:	the answer.
+ * @notifiers:	the mm has MMU notifiers: an answer is never reused.
+ */
+struct damon_va_last_check {
+	unsigned long addr;
+	unsigned long sz;
+	bool idle_marked;
+	bool young;
+	bool notifiers;
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+bool damon_va_same_answer(const struct damon_va_last_check *last,
+			  unsigned long addr, bool idle_marked);
+#endif
+
 /* dbgfs.c: the parsers of the debugfs files, visible to the KUnit suite */
 #if IS_ENABLED(CONFIG_KUNIT)
 int damon_dbgfs_parse_attrs(char *str, struct damon_attrs *attrs);

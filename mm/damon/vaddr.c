@@ -45,9 +45,11 @@
 
 #define pr_fmt(fmt) "damon-va: " fmt
 
+#include <kunit/visibility.h>
 #include <linux/damon.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/mmu_notifier.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -425,20 +427,37 @@ static void damon_va_arm(struct mm_struct *mm, struct damon_region *r)
 }
 
 /*
- * The last page whose accessed state a pass of ->check_accesses() read from
- * the page table.  Regions may share a page table mapping (several small
- * regions inside one THP): a region whose sampling address falls in the
- * same mapping as the region before it reuses the result instead of walking
- * the page table again.  It lives on the stack of
- * one pass over one target, so it is never shared between contexts and
- * never outlives the mmap read lock under which it was read.
+ * &struct damon_va_last_check: the last page whose accessed state a pass of
+ * ->check_accesses() read from the page table.  Regions may share a page
+ * table mapping (several small regions inside one THP): a region whose
+ * sampling address falls in the same mapping as the region before it reuses
+ * the result instead of walking the page table again.  Not where the mm has
+ * MMU notifiers, though: a secondary MMU (a KVM guest on a huge page of its
+ * host, say) may map the page in small pieces, and it is asked about one
+ * address only.  The result lives on the stack of one batch of one target's
+ * regions, so it is never shared between contexts and never outlives the
+ * mmap read lock under which it was read.
  */
-struct damon_va_last_check {
-	unsigned long addr;	/* the mapping's start, aligned to @sz */
-	unsigned long sz;	/* the mapping's size, 0 if none checked */
-	bool idle_marked;	/* how the mapping was armed */
-	bool young;
-};
+
+/**
+ * damon_va_same_answer() - whether a check can reuse the last one's answer.
+ * @last:	the last check.
+ * @addr:	the sampling address to check.
+ * @idle_marked: how the page at @addr was armed.
+ *
+ * Context: Any context.
+ * Return: true if @addr lies in the page table mapping @last read, armed
+ * the same way, and no secondary MMU has to be asked about @addr itself.
+ */
+VISIBLE_IF_KUNIT bool
+damon_va_same_answer(const struct damon_va_last_check *last,
+		     unsigned long addr, bool idle_marked)
+{
+	return last->sz && !last->notifiers &&
+	       ALIGN_DOWN(addr, last->sz) == last->addr &&
+	       last->idle_marked == idle_marked;
+}
+EXPORT_SYMBOL_IF_KUNIT(damon_va_same_answer);
 
 static bool damon_va_young_cached(struct mm_struct *mm,
 				  const struct damon_region *r,
@@ -446,8 +465,7 @@ static bool damon_va_young_cached(struct mm_struct *mm,
 {
 	unsigned long addr = r->sampling_addr;
 
-	if (last->sz && ALIGN_DOWN(addr, last->sz) == last->addr &&
-	    last->idle_marked == r->sampling_idle)
+	if (damon_va_same_answer(last, addr, r->sampling_idle))
 		return last->young;
 
 	last->young = damon_va_young(mm, addr, r->sampling_idle, &last->sz);
@@ -488,6 +506,8 @@ static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
 		mmput(mm);
 		mm = NULL;
 	}
+	if (mm)
+		last.notifiers = mm_has_notifiers(mm);
 
 	list_for_each_entry(r, &t->regions_list, list) {
 		if (mm && count && damon_va_armed(r) &&

@@ -12,6 +12,7 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/pid.h>
+#include <linux/sizes.h>
 #include <linux/sched.h>
 #include <linux/threads.h>
 
@@ -409,6 +410,30 @@ static void damon_va_test_new_target_invalid(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, t);
 }
 
+/*
+ * damon_va_same_answer(): a check reuses the last one's answer inside the
+ * same page table mapping armed the same way, and never where the mm has
+ * MMU notifiers, which are asked about one address only.
+ */
+static void damon_va_test_same_answer(struct kunit *test)
+{
+	struct damon_va_last_check last = {
+		.addr = SZ_2M, .sz = SZ_2M, .young = true,
+	};
+
+	KUNIT_EXPECT_TRUE(test, damon_va_same_answer(&last, SZ_2M + PG(3),
+						     false));
+	KUNIT_EXPECT_FALSE(test, damon_va_same_answer(&last, SZ_4M, false));
+	KUNIT_EXPECT_FALSE(test, damon_va_same_answer(&last, SZ_2M + PG(3),
+						      true));
+	last.notifiers = true;
+	KUNIT_EXPECT_FALSE(test, damon_va_same_answer(&last, SZ_2M + PG(3),
+						      false));
+	last.notifiers = false;
+	last.sz = 0;
+	KUNIT_EXPECT_FALSE(test, damon_va_same_answer(&last, SZ_2M, false));
+}
+
 static struct kunit_case damon_va_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_va_test_gaps, damon_va_gaps_gen_params),
 	KUNIT_CASE_PARAM(damon_va_test_fit, damon_va_fit_gen_params),
@@ -416,6 +441,7 @@ static struct kunit_case damon_va_test_cases[] = {
 			 damon_va_split_gen_params),
 	KUNIT_CASE(damon_va_test_initial_split_invalid),
 	KUNIT_CASE(damon_va_test_new_target_invalid),
+	KUNIT_CASE(damon_va_test_same_answer),
 	{}
 };
 
@@ -428,3 +454,4 @@ kunit_test_suite(damon_va_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of DAMON's virtual address primitives");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
