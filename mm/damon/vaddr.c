@@ -479,52 +479,83 @@ static bool damon_va_armed(const struct damon_region *r)
 	return r->sampling_addr >= r->ar.start && r->sampling_addr < r->ar.end;
 }
 
+/* The most regions one hold of a target's mmap read lock covers. */
+#define DAMON_VA_REGIONS_PER_LOCK	256
+
 /*
- * One pass over the regions of @t under one mmap read lock.  When @count is
- * set, first add one to the count of every armed region whose sampling
- * address was accessed; then arm the regions again (all of them when
- * @count is set, only the unarmed ones otherwise).  Checking every region
- * before arming any matters: arming a region clears the accessed bit of a
- * page table entry that the next region, sharing a huge page with it, has
- * yet to read.
- *
- * The lock is only tried: a kdamond queued behind a writer that is stuck
- * (on a fault of a FUSE mapping, say) could not be stopped.  A target
- * skipped this way keeps its armed addresses, so the next pass sees the
- * accesses of both intervals.  A target whose process or address space has
- * gone is skipped too.  Returns the largest count of @t's regions.
+ * One batch of the regions of @t from @first, under one hold of the mmap
+ * read lock of @mm, or without it if @mm is NULL: see
+ * damon_va_sample_target().  Returns the region after the batch.
  */
-static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
+static struct damon_region *damon_va_sample_batch(struct damon_target *t,
+						  struct mm_struct *mm,
+						  struct damon_region *first,
+						  bool count,
+						  unsigned int *max_nr_accesses)
 {
 	struct damon_va_last_check last = {};
-	unsigned int max_nr_accesses = 0;
-	struct mm_struct *mm;
-	struct damon_region *r;
+	struct damon_region *r, *end;
+	unsigned int n = 0;
 
-	mm = damon_va_get_mm(t);
-	if (mm && !mmap_read_trylock(mm)) {
-		mmput(mm);
+	if (mm && !mmap_read_trylock(mm))
 		mm = NULL;
-	}
 	if (mm)
 		last.notifiers = mm_has_notifiers(mm);
 
-	list_for_each_entry(r, &t->regions_list, list) {
+	for (r = first; &r->list != &t->regions_list &&
+	     n < DAMON_VA_REGIONS_PER_LOCK; r = damon_next_region(r), n++) {
 		if (mm && count && damon_va_armed(r) &&
 		    damon_va_young_cached(mm, r, &last))
 			damon_count_access(r);
-		max_nr_accesses = max(max_nr_accesses, r->nr_accesses);
+		*max_nr_accesses = max(*max_nr_accesses, r->nr_accesses);
 	}
+	end = r;
 	if (!mm)
-		return max_nr_accesses;
+		return end;
 
-	list_for_each_entry(r, &t->regions_list, list) {
+	for (r = first; r != end; r = damon_next_region(r)) {
 		if (count || !damon_va_armed(r))
 			damon_va_arm(mm, r);
-		cond_resched();
 	}
 	mmap_read_unlock(mm);
-	mmput(mm);
+	return end;
+}
+
+/*
+ * One pass over the regions of @t.  When @count is set, first add one to
+ * the count of every armed region whose sampling address was accessed;
+ * then arm the regions again (all of them when @count is set, only the
+ * unarmed ones otherwise).
+ * Checking the regions of a batch before arming any matters: arming a
+ * region clears the accessed bit of a page table entry that the next
+ * region, sharing a huge page with it, has yet to read.  Regions that
+ * share a huge page across two batches, few and small, may lose an access
+ * that way: the price of bounding the lock hold.
+ *
+ * The regions are taken in batches of DAMON_VA_REGIONS_PER_LOCK, each under
+ * one hold of the mmap read lock, with a chance to reschedule in between:
+ * the target's mmap() and munmap() never wait for more than a batch, and
+ * nor does the rest of the system.  The lock is only tried: a kdamond
+ * queued behind a writer that is stuck (on a fault of a FUSE mapping, say)
+ * could not be stopped.  A batch skipped this way keeps its armed
+ * addresses, so the next pass sees the accesses of both intervals.  A
+ * target whose process or address space has gone is skipped too.  Returns
+ * the largest count of @t's regions.
+ */
+static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
+{
+	unsigned int max_nr_accesses = 0;
+	struct damon_region *r;
+	struct mm_struct *mm;
+
+	mm = damon_va_get_mm(t);
+	r = damon_first_region(t);
+	while (&r->list != &t->regions_list) {
+		r = damon_va_sample_batch(t, mm, r, count, &max_nr_accesses);
+		cond_resched();
+	}
+	if (mm)
+		mmput(mm);
 	return max_nr_accesses;
 }
 
