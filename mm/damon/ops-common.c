@@ -28,11 +28,10 @@
  *   taken so that idle page tracking stays exact.
 
  * Only pages with a normal struct page are handled (vm_normal_folio() and
- * vm_normal_folio_pmd()): special mappings such as PFN maps, the zero pages
- * and device memory are never made old and never count as accessed.  Nor are
- * hugetlb mappings: the walks below set no ->hugetlb_entry, so
- * walk_page_range() skips hugetlb VMAs and DAMON reports their pages as never
- * accessed.
+ * vm_normal_folio_pmd()), and hugetlb pages: special mappings such as PFN
+ * maps, the zero pages and device memory are never made old and never count
+ * as accessed.  A hugetlb page, like a transparent huge page, is one page:
+ * the accessed bit of its entry stands for all of it.
  *
  * No TLB flush follows the clearing of an accessed bit.  The bit is only a
  * hint: a CPU that still caches the old translation with the bit set does
@@ -42,6 +41,7 @@
  * needs no lazy MMU section.
  */
 
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/mmu_notifier.h>
@@ -244,8 +244,53 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 	return 0;
 }
 
+#ifdef CONFIG_HUGETLB_PAGE
+/* Clear the accessed bits that secondary MMUs keep for [@start, @end). */
+static bool damon_notifier_clear_young(struct mm_struct *mm,
+				       unsigned long start, unsigned long end)
+{
+#ifdef CONFIG_MMU_NOTIFIER
+	return mmu_notifier_clear_young(mm, start, end);
+#else
+	return false;
+#endif
+}
+
+/*
+ * A hugetlb page is made old as a transparent huge page is, under its page
+ * table lock, and in secondary MMUs for the whole page: they may map it in
+ * small pieces.
+ */
+static int damon_mkold_hugetlb_entry(pte_t *pte, unsigned long hmask,
+				     unsigned long addr, unsigned long end,
+				     struct mm_walk *walk)
+{
+	struct hstate *h = hstate_vma(walk->vma);
+	unsigned long start = addr & huge_page_mask(h);
+	bool *idle_marked = walk->private;
+	spinlock_t *ptl;	/* the hugetlb page table lock */
+	pte_t entry;
+	bool young;
+
+	ptl = huge_pte_lock(h, walk->mm, pte);
+	entry = huge_ptep_get(walk->mm, start, pte);
+	if (pte_present(entry)) {
+		young = ptep_test_and_clear_young(walk->vma, start, pte);
+		young |= damon_notifier_clear_young(walk->mm, start,
+						    start + huge_page_size(h));
+		*idle_marked = damon_folio_mkold(pfn_folio(pte_pfn(entry)),
+						 young);
+	}
+	spin_unlock(ptl);
+	return 0;
+}
+#else
+#define damon_mkold_hugetlb_entry	NULL
+#endif
+
 static const struct mm_walk_ops damon_mkold_ops = {
 	.pmd_entry	= damon_mkold_pmd_entry,
+	.hugetlb_entry	= damon_mkold_hugetlb_entry,
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
@@ -254,8 +299,8 @@ static const struct mm_walk_ops damon_mkold_ops = {
  * @mm:		the address space.
  * @addr:	the address.
  *
- * Does nothing if @addr is not mapped, or is mapped by a hugetlb page or a
- * page without a normal struct page.
+ * Does nothing if @addr is not mapped, or is mapped by a page without a
+ * normal struct page.  A hugetlb or transparent huge page is made old whole.
  *
  * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
  * Return: true if the page is left marked idle, for damon_va_young().
@@ -308,8 +353,37 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 	return 0;
 }
 
+#ifdef CONFIG_HUGETLB_PAGE
+static int damon_young_hugetlb_entry(pte_t *pte, unsigned long hmask,
+				     unsigned long addr, unsigned long end,
+				     struct mm_walk *walk)
+{
+	struct damon_young_walk *res = walk->private;
+	struct hstate *h = hstate_vma(walk->vma);
+	unsigned long start = addr & huge_page_mask(h);
+	spinlock_t *ptl;	/* the hugetlb page table lock */
+	pte_t entry;
+
+	ptl = huge_pte_lock(h, walk->mm, pte);
+	entry = huge_ptep_get(walk->mm, start, pte);
+	if (pte_present(entry)) {
+		res->young = damon_folio_young(pfn_folio(pte_pfn(entry)),
+					       pte_young(entry) ||
+					       mmu_notifier_test_young(walk->mm,
+								       addr),
+					       res->idle_marked);
+		res->folio_sz = huge_page_size(h);
+	}
+	spin_unlock(ptl);
+	return 0;
+}
+#else
+#define damon_young_hugetlb_entry	NULL
+#endif
+
 static const struct mm_walk_ops damon_young_ops = {
 	.pmd_entry	= damon_young_pmd_entry,
+	.hugetlb_entry	= damon_young_hugetlb_entry,
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
@@ -319,10 +393,11 @@ static const struct mm_walk_ops damon_young_ops = {
  * @addr:	the address.
  * @idle_marked: what damon_va_mkold() returned when it made the page old.
  * @folio_sz:	set to the size of the page table mapping found at @addr:
- *		HPAGE_PMD_SIZE for a PMD-mapped transparent huge page,
- *		PAGE_SIZE otherwise (also when nothing is mapped).  Every
- *		address in the same naturally aligned block of that size has
- *		the same answer.
+ *		HPAGE_PMD_SIZE for a PMD-mapped transparent huge page, the
+ *		huge page size for a hugetlb page, PAGE_SIZE otherwise (also
+ *		when nothing is mapped).  Every address in the same naturally
+ *		aligned block of that size has the same answer from the page
+ *		table; secondary MMUs are asked about @addr alone.
  *
  * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
  * Return: true if the page was accessed since damon_va_mkold() made it old;

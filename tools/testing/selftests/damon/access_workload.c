@@ -2,7 +2,7 @@
 /*
  * access_workload - a process with a known hot range, for DAMON to find.
  *
- * Usage: access_workload [SIZE_MIB [HOT_OFFSET_MIB [HOT_SIZE_MIB [SECONDS]]]]
+ * Usage: access_workload [SIZE_MIB [HOT_OFFSET_MIB [HOT_SIZE_MIB [SECONDS [hugetlb]]]]]
  *        defaults:          256       128              16          60
  *
  * Maps an anonymous buffer of SIZE_MIB, writes every page of it once, then
@@ -13,10 +13,12 @@
  * (hexadecimal addresses, ends exclusive) and, for SECONDS, keeps writing
  * one byte in every page of the hot range.  The rest of the buffer is not
  * touched again.  The line is printed only once the buffer is populated,
- * so a test can wait for it before it starts monitoring.
+ * so a test can wait for it before it starts monitoring.  With "hugetlb",
+ * the buffer is made of hugetlb pages of the default size (MAP_HUGETLB).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +60,7 @@ int main(int argc, char *argv[])
 	unsigned long hot_off = arg_or(argc, argv, 2, 128) * MIB;
 	unsigned long hot_size = arg_or(argc, argv, 3, 16) * MIB;
 	unsigned long seconds = arg_or(argc, argv, 4, 60);
+	int hugetlb = argc > 5 && !strcmp(argv[5], "hugetlb");
 	unsigned long page = sysconf(_SC_PAGESIZE);
 	char *buf, *hot;
 	unsigned long off;
@@ -68,7 +71,8 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		   MAP_PRIVATE | MAP_ANONYMOUS | (hugetlb ? MAP_HUGETLB : 0),
+		   -1, 0);
 	if (buf == MAP_FAILED) {
 		perror("access_workload: mmap");
 		return 1;
