@@ -78,6 +78,13 @@ static inline void damon_count_access(struct damon_region *r)
 	r->hit_addr = r->sampling_addr;
 }
 
+/*
+ * DAMON_MAX_LEADS - the most leads (see damon_report_lead()) a target keeps
+ * between two aggregations.  Leads that find the array full are dropped: the
+ * next sweep of the primitive finds them again.
+ */
+#define DAMON_MAX_LEADS		64
+
 /**
  * struct damon_target - one monitored entity, such as a process.
  * @id:		identifier the user gave, unique within the context.  For the
@@ -97,7 +104,39 @@ struct damon_target {
 	unsigned int nr_regions;
 	struct list_head regions_list;
 	struct list_head list;
+/* private: */
+	unsigned int nr_leads;		/* valid entries of @leads */
+	struct damon_addr_range leads[DAMON_MAX_LEADS];	/* sorted, disjoint */
 };
+
+/**
+ * damon_report_lead() - tell the regions adjustment where accesses are.
+ * @t:		the target.
+ * @start:	the first address found accessed.
+ * @end:	the address past the last one found accessed.
+ *
+ * A primitive that finds accessed memory in a cold region by other means
+ * than sampling (&damon_primitive->searches) reports it here, in ascending
+ * address order within one sweep.  A lead only steers the regions: at the
+ * next aggregation the range becomes a region of its own, whose accesses
+ * are then counted by sampling like any other.  It never counts as an
+ * access.  A lead that touches the previous one extends it.
+ *
+ * Context: The context's kdamond, from ->check_accesses().
+ */
+static inline void damon_report_lead(struct damon_target *t,
+				     unsigned long start, unsigned long end)
+{
+	if (t->nr_leads && t->leads[t->nr_leads - 1].end == start) {
+		t->leads[t->nr_leads - 1].end = end;
+		return;
+	}
+	if (t->nr_leads < DAMON_MAX_LEADS)
+		t->leads[t->nr_leads++] = (struct damon_addr_range){
+			.start = start,
+			.end = end,
+		};
+}
 
 struct damon_ctx;
 
@@ -121,6 +160,10 @@ struct damon_ctx;
  * @target_valid: whether the target still exists.  kdamond stops once no
  *		target is valid.
  * @cleanup:	called by kdamond right before it exits.
+ * @searches:	the primitives find accessed memory in cold regions without
+ *		sampling it, and report it with damon_report_lead() from
+ *		@check_accesses.  The regions adjustment then spends no extra
+ *		regions on searching cold memory.
  *
  * Every hook is optional and is called by the context's kdamond only, so
  * a hook may sleep but must not take long: it delays the next sample.
@@ -133,6 +176,7 @@ struct damon_primitive {
 	void (*reset_aggregated)(struct damon_ctx *ctx);
 	bool (*target_valid)(struct damon_target *t);
 	void (*cleanup)(struct damon_ctx *ctx);
+	bool searches;
 };
 
 /**

@@ -47,6 +47,12 @@ ktime_t damon_deadline(ktime_t now, u64 ns);
 /* Zooming in on an accessed address keeps 1/DAMON_ZOOM_DIV of a region. */
 #define DAMON_ZOOM_DIV			8
 
+/* Whether @r has shown no access for long enough to be taken as cold. */
+static inline bool damon_region_cold(const struct damon_region *r)
+{
+	return !r->nr_accesses && r->cold_aggrs >= DAMON_COLD_AGGRS;
+}
+
 unsigned long damon_rand(unsigned long start, unsigned long end);
 int damon_split_region_at(struct damon_target *t, struct damon_region *r,
 			  unsigned long sz_left);
@@ -58,6 +64,7 @@ unsigned int damon_merge_regions_of(struct damon_target *t,
 				    unsigned int threshold,
 				    unsigned long sz_limit);
 unsigned int damon_zoom_region(struct damon_target *t, struct damon_region *r);
+unsigned int damon_cut_leads(struct damon_target *t, unsigned int room);
 void damon_reset_regions_goal(struct damon_ctx *ctx);
 void damon_merge_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses);
 void damon_split_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses);

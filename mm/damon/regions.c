@@ -46,6 +46,17 @@
  *    only while it finds something.  No cut takes the context above
  *    max_nr_regions.
  *
+ *  - Leads.  Sampling cannot find a page in a terabyte: one page in 2^28.
+ *    Primitives that can tell where cold memory was accessed without
+ *    sampling it (&damon_primitive->searches; the virtual address
+ *    primitives read the accessed bits of the upper page table levels)
+ *    report such places as leads (damon_report_lead()).  Each lead becomes
+ *    a region of its own at the aggregation (damon_cut_leads()), before any
+ *    other cut, and from then on sampling alone decides its count: a lead
+ *    steers the regions but never counts as an access.  With such
+ *    primitives the search above stays at min_nr_regions: cold memory is
+ *    still sampled, only less often, in case a lead is missed.
+ *
  * Between two aggregations the cold pieces merge back, so the user sees
  * the few regions that describe the access pattern, not the search grid.
  */
@@ -57,6 +68,7 @@
 #include <linux/minmax.h>
 #include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/sort.h>
 
 #include "internal.h"
 
@@ -272,12 +284,6 @@ void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 	damon_destroy_region(r, t);
 }
 
-/* Whether @r has shown no access for long enough to be taken as cold. */
-static bool damon_region_cold(const struct damon_region *r)
-{
-	return !r->nr_accesses && r->cold_aggrs >= DAMON_COLD_AGGRS;
-}
-
 /*
  * Whether two adjacent regions are accessed alike.  A sampled page that
  * was found accessed was accessed: a count above zero is certain, a count
@@ -349,9 +355,14 @@ unsigned int damon_merge_regions_of(struct damon_target *t,
 	return nr_found;
 }
 
-/* The number of regions a context samples while it searches. */
+/*
+ * The number of regions a context samples while it searches: none beyond
+ * min_nr_regions if its primitives search cold memory themselves.
+ */
 static unsigned int damon_goal_max(const struct damon_ctx *ctx)
 {
+	if (ctx->primitive.searches)
+		return ctx->attrs.min_nr_regions;
 	return max(ctx->attrs.max_nr_regions / 2, ctx->attrs.min_nr_regions);
 }
 
@@ -465,6 +476,68 @@ static unsigned int damon_split_warm(struct damon_target *t,
 	return 0;
 }
 
+static int damon_cmp_ranges(const void *a, const void *b)
+{
+	const struct damon_addr_range *l = a, *r = b;
+
+	if (l->start == r->start)
+		return 0;
+	return l->start < r->start ? -1 : 1;
+}
+
+/**
+ * damon_cut_leads() - give the leads of a target regions of their own.
+ * @t:		the target.
+ * @room:	how many regions may be added.
+ *
+ * Each lead that damon_report_lead() recorded is cut out of the region that
+ * holds its start: the lead, aligned outwards to DAMON_MIN_REGION and
+ * clipped to that region, becomes a region that keeps the history of the
+ * one it was cut from.  Sampling then tells how often it is accessed; a
+ * lead that is not accessed any more goes cold and merges back.  A lead in
+ * no region is dropped.  Every lead is consumed, cut or not.
+ *
+ * Context: Process context, may sleep (allocates).
+ * Return: the number of regions added, at most @room.
+ */
+unsigned int damon_cut_leads(struct damon_target *t, unsigned int room)
+{
+	struct damon_region *r;
+	struct damon_addr_range *l;
+	unsigned int i, added = 0;
+	unsigned long lo, hi;
+
+	sort(t->leads, t->nr_leads, sizeof(t->leads[0]), damon_cmp_ranges,
+	     NULL);
+	r = damon_first_region(t);
+	for (i = 0; i < t->nr_leads && room; i++) {
+		l = &t->leads[i];
+		while (&r->list != &t->regions_list && r->ar.end <= l->start)
+			r = damon_next_region(r);
+		if (&r->list == &t->regions_list)
+			break;
+		lo = max(ALIGN_DOWN(l->start, DAMON_MIN_REGION), r->ar.start);
+		hi = min(ALIGN(l->end, DAMON_MIN_REGION), r->ar.end);
+		if (lo >= hi)
+			continue;
+		if (lo > r->ar.start) {
+			if (damon_split_region_at(t, r, lo - r->ar.start))
+				break;
+			added++;
+			room--;
+			r = damon_next_region(r);
+		}
+		if (hi < r->ar.end && room) {
+			if (damon_split_region_at(t, r, hi - r->ar.start))
+				break;
+			added++;
+			room--;
+		}
+	}
+	t->nr_leads = 0;
+	return added;
+}
+
 /*
  * Cut the cold regions of @ctx, @sz_cold bytes in all, into up to @extra
  * more regions, all of about the same size: a sample then covers as much
@@ -498,7 +571,9 @@ static void damon_split_cold(struct damon_ctx *ctx, unsigned int extra,
  * @max_nr_accesses:	the largest count of the context's regions.
  *
  * Called after the user saw the aggregation and before the counts are
- * reset.  First every region that is not cold is cut: a region with
+ * reset.  First the leads the primitives reported become regions of their
+ * own (damon_cut_leads()).  Then every region that is not cold is cut: a
+ * region with
  * accesses but at most half of @max_nr_accesses is zoomed in on around an
  * accessed address (damon_zoom_region()), any other is cut in two at a
  * random point.  Then the cold regions are cut into pieces of about the same
@@ -518,6 +593,8 @@ void damon_split_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses)
 
 	damon_for_each_target(t, ctx)
 		nr += damon_nr_regions(t);
+	damon_for_each_target(t, ctx)
+		nr += damon_cut_leads(t, nr < max_nr ? max_nr - nr : 0);
 
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {

@@ -616,6 +616,85 @@ static void damon_split_regions_huge_counts(struct kunit *test)
 	damon_test_expect_sane(test, t);
 }
 
+/*
+ * Leads become regions of their own, before any other cut, aligned outwards
+ * and clipped to the region they start in; adjacent leads join; a lead in
+ * a gap is dropped; all are consumed.
+ */
+static void damon_cut_leads_pieces(struct kunit *test)
+{
+	static const struct damon_test_ranges expect = {
+		8, { { 0, 10 }, { 10, 12 }, { 12, 95 }, { 95, 100 },
+		     { 100, 150 }, { 150, 190 }, { 190, 200 }, { 300, 400 } }
+	};
+	struct damon_target *t = damon_test_new_target(test);
+
+	damon_test_add_region(test, t, 0, P(100));
+	damon_test_add_region(test, t, P(100), P(200));
+	damon_test_add_region(test, t, P(300), P(400));
+	/* Reported out of order, as a sweep that wrapped around would. */
+	damon_report_lead(t, P(150), P(160));
+	damon_report_lead(t, P(160), P(190));
+	damon_report_lead(t, P(10) + 5, P(11) + 7);
+	damon_report_lead(t, P(250), P(260));	/* in the gap */
+	damon_report_lead(t, P(95), P(100));	/* at its region's end */
+	KUNIT_EXPECT_EQ(test, t->nr_leads, 4U);
+
+	KUNIT_EXPECT_EQ(test, damon_cut_leads(t, 100), 5U);
+	KUNIT_EXPECT_EQ(test, t->nr_leads, 0U);
+	damon_test_expect_ranges(test, t, &expect);
+}
+
+/* No more than the room given, and the leads are consumed anyway. */
+static void damon_cut_leads_room(struct kunit *test)
+{
+	struct damon_target *t = damon_test_new_target(test);
+	unsigned int i;
+
+	damon_test_add_region(test, t, 0, P(1000));
+	for (i = 0; i < 10; i++)
+		damon_report_lead(t, P(i * 100 + 50), P(i * 100 + 51));
+	KUNIT_EXPECT_EQ(test, damon_cut_leads(t, 5), 5U);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+	KUNIT_EXPECT_EQ(test, t->nr_leads, 0U);
+	damon_test_expect_sane(test, t);
+}
+
+/* A target keeps DAMON_MAX_LEADS leads; more are dropped. */
+static void damon_report_lead_full(struct kunit *test)
+{
+	struct damon_target *t = damon_test_new_target(test);
+	unsigned int i;
+
+	for (i = 0; i < DAMON_MAX_LEADS + 10; i++)
+		damon_report_lead(t, P(2 * i), P(2 * i + 1));
+	KUNIT_EXPECT_EQ(test, t->nr_leads, (unsigned int)DAMON_MAX_LEADS);
+	damon_report_lead(t, P(2 * DAMON_MAX_LEADS - 1), P(2 * DAMON_MAX_LEADS));
+	KUNIT_EXPECT_EQ(test, t->leads[DAMON_MAX_LEADS - 1].end,
+			P(2 * DAMON_MAX_LEADS));
+}
+
+/*
+ * With primitives that search, the regions adjustment spends no regions on
+ * searching: the goal stays at min_nr_regions, discoveries or not.
+ */
+static void damon_regions_goal_searching(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test, 10, 1000);
+	struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
+	struct damon_region *r;
+
+	ctx->primitive.searches = true;
+	r = damon_test_add_region(test, t, 0, P(1000));
+	ctx->sz_limit = P(1000);
+	damon_reset_regions_goal(ctx);
+	KUNIT_EXPECT_EQ(test, ctx->nr_regions_goal, 10U);
+	r->sampling_addr = P(5);
+	damon_count_access(r);
+	damon_merge_regions(ctx, 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_regions_goal, 10U);
+}
+
 /* No split takes a context above max_nr_regions. */
 static void damon_split_regions_max(struct kunit *test)
 {
@@ -850,7 +929,11 @@ static struct kunit_case damon_regions_test_cases[] = {
 	KUNIT_CASE(damon_split_regions_warm_first),
 	KUNIT_CASE(damon_split_regions_max),
 	KUNIT_CASE(damon_split_regions_huge_counts),
+	KUNIT_CASE(damon_cut_leads_pieces),
+	KUNIT_CASE(damon_cut_leads_room),
+	KUNIT_CASE(damon_report_lead_full),
 	KUNIT_CASE(damon_regions_goal_adapts),
+	KUNIT_CASE(damon_regions_goal_searching),
 	KUNIT_CASE_PARAM(damon_fit_regions_table, damon_fit_gen_params),
 	KUNIT_CASE(damon_fit_regions_unaligned),
 	KUNIT_CASE(damon_adjust_regions_random_rounds),
