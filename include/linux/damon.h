@@ -106,6 +106,11 @@ struct damon_target {
 	struct list_head list;
 /* private: */
 	unsigned int nr_leads;		/* valid entries of @leads */
+	/* The state of the primitive's search, if it searches. */
+	unsigned int nr_sweeps;		/* sweeps completed */
+	bool search_cleared;		/* this sweep cleared upper-level bits */
+	unsigned long search_next;	/* where the sweep resumes */
+	unsigned long search_below;	/* see &damon_search_walk->below */
 	struct damon_addr_range leads[DAMON_MAX_LEADS];	/* sorted, disjoint */
 };
 

@@ -47,6 +47,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/page_idle.h>
 #include <linux/pagewalk.h>
+#include <linux/pgtable.h>
 
 #include "ops-common.h"
 
@@ -416,4 +417,221 @@ bool damon_va_young(struct mm_struct *mm, unsigned long addr,
 	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_young_ops, &res);
 	*folio_sz = res.folio_sz;
 	return res.young;
+}
+
+/*
+ * The search
+ * ----------
+ * x86 sets the accessed bit of every paging-structure entry a page walk
+ * uses, not only of the leaf: a clear bit in a PUD entry says that nothing
+ * in its 1 GiB was translated since the bit was cleared, a clear bit in a
+ * PMD entry the same of its 2 MiB.  damon_va_search() walks a range and
+ * descends only below entries whose bit it finds set, clearing each as it
+ * goes, so the entries it reads are the untouched subtrees' roots plus
+ * what was accessed: its cost follows the accesses, not the mapped size.
+ * At the leaves it consumes the accessed bits of the pages it finds young,
+ * exactly as damon_ptep_mkold() does (reclaim and idle page tracking still
+ * see the access), and reports them as leads.  Leaves are counted by
+ * nobody but the regions they land in, through their own sampling.
+ *
+ * Non-leaf PMD bits are also read by the multi-gen LRU, whose aging walk
+ * skips a PTE table under a clear one.  An access that the search hides
+ * from that walk this way is not lost to reclaim: its leaf bit was either
+ * left set (the search only descends where the PMD bit was set, and then
+ * consumes every young leaf into PG_young) or moved to PG_young, and
+ * folio_referenced() reads both before a folio is evicted.  The aging
+ * walk only learns of it later.
+ *
+ * The bits are only hints; they are cleared without the page table lock,
+ * with the same atomic operation the CPU's own updates are made with, so a
+ * racing change of the entry loses nothing but the hint.
+ */
+
+/*
+ * Whether this machine sets the accessed bits of non-leaf entries: without
+ * that, every subtree would look untouched.
+ */
+bool damon_va_can_search(void)
+{
+	return IS_ENABLED(CONFIG_ARCH_HAS_NONLEAF_PMD_YOUNG) &&
+	       arch_has_hw_nonleaf_pmd_young();
+}
+
+/* Test and clear the accessed bit of a non-leaf PUD entry. */
+static bool damon_pud_test_and_clear_young(pud_t *pud)
+{
+#if defined(CONFIG_X86) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+	return pudp_test_and_clear_young(NULL, 0, pud);
+#else
+	/* No way to tell: look below it. */
+	return true;
+#endif
+}
+
+/* Charge one entry to the walk; false, with @addr noted, if it is spent. */
+static bool damon_search_charge(struct damon_search_walk *w,
+				unsigned long addr)
+{
+	if (!w->budget) {
+		w->stop = addr;
+		return false;
+	}
+	w->budget--;
+	return true;
+}
+
+static int damon_search_pud_entry(pud_t *pud, unsigned long addr,
+				  unsigned long next, struct mm_walk *walk)
+{
+	struct damon_search_walk *w = walk->private;
+	pud_t entry = pudp_get(pud);
+
+	if (!damon_search_charge(w, addr))
+		return 1;
+	/* The walk stopped below this entry, after finding its bit set. */
+	if (addr < w->below)
+		return 0;
+	/* A huge PUD is a leaf: not searched, sampling covers it. */
+	if (!pud_present(entry) || pud_leaf(entry) ||
+	    !damon_pud_test_and_clear_young(pud)) {
+		walk->action = ACTION_CONTINUE;
+		return 0;
+	}
+	w->cleared = true;
+	return 0;
+}
+
+/*
+ * Consume the accessed bit of the normal page a PTE maps, as
+ * damon_ptep_mkold() would; return whether it was set.
+ */
+static bool damon_search_pte(pte_t *pte, struct vm_area_struct *vma,
+			     unsigned long addr)
+{
+	pte_t entry = ptep_get(pte);
+	struct folio *folio;
+
+	if (!pte_present(entry) || !pte_young(entry))
+		return false;
+	folio = vm_normal_folio(vma, addr, entry);
+	if (!folio)
+		return false;
+	if (!ptep_clear_young_notify(vma, addr, pte))
+		return false;
+	damon_folio_mkold(folio, true);
+	return true;
+}
+
+/* Report the young pages of the PTE table under @pmd in [@addr, @end). */
+static void damon_search_ptes(pmd_t *pmd, unsigned long addr,
+			      unsigned long end, struct mm_walk *walk)
+{
+	struct damon_search_walk *w = walk->private;
+	spinlock_t *ptl;	/* the PTE table lock */
+	pte_t *start_pte, *pte;
+
+	start_pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	if (!start_pte)
+		return;
+	__acquire(ptl);	/* for sparse, which cannot follow __cond_lock() here */
+	/* A table is read whole: the budget may go under by one table. */
+	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE) {
+		w->budget -= !!w->budget;
+		if (addr != w->skip && damon_search_pte(pte, walk->vma, addr))
+			damon_report_lead(w->target, addr, addr + PAGE_SIZE);
+	}
+	pte_unmap_unlock(start_pte, ptl);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* Report the transparent huge page @pmd maps, if young, as one lead. */
+static void damon_search_huge(pmd_t *pmd, unsigned long addr,
+			      unsigned long end, struct mm_walk *walk)
+{
+	struct damon_search_walk *w = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	struct folio *folio;
+	spinlock_t *ptl;	/* the PMD lock */
+	pmd_t entry;
+
+	ptl = pmd_trans_huge_lock(pmd, vma);
+	if (!ptl)
+		return;
+	__acquire(ptl);	/* for sparse: pmd_trans_huge_lock() took it */
+	entry = pmdp_get(pmd);
+	if (pmd_trans_huge(entry) && pmd_young(entry) &&
+	    (w->skip < addr || w->skip >= end)) {
+		folio = vm_normal_folio_pmd(vma, addr & HPAGE_PMD_MASK, entry);
+		if (folio && pmdp_clear_young_notify(vma, addr & HPAGE_PMD_MASK,
+						     pmd)) {
+			damon_folio_mkold(folio, true);
+			damon_report_lead(w->target, addr, end);
+		}
+	}
+	spin_unlock(ptl);
+}
+#else
+static void damon_search_huge(pmd_t *pmd, unsigned long addr,
+			      unsigned long end, struct mm_walk *walk)
+{
+}
+#endif
+
+static int damon_search_pmd_entry(pmd_t *pmd, unsigned long addr,
+				  unsigned long next, struct mm_walk *walk)
+{
+	struct damon_search_walk *w = walk->private;
+	pmd_t entry = pmdp_get_lockless(pmd);
+
+	if (!damon_search_charge(w, addr)) {
+		/* Resume below the PUD entry whose bit is cleared already. */
+		w->below = pud_addr_end(addr, ULONG_MAX);
+		return 1;
+	}
+	if (!pmd_present(entry))
+		return 0;
+	if (pmd_trans_huge(entry)) {
+		if (!w->arming)
+			damon_search_huge(pmd, addr, next, walk);
+		return 0;
+	}
+	if (!pmdp_test_and_clear_young(walk->vma, addr, pmd))
+		return 0;
+	w->cleared = true;
+	if (!w->arming) {
+		damon_search_ptes(pmd, addr, next, walk);
+		cond_resched();
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops damon_search_ops = {
+	.pud_entry	= damon_search_pud_entry,
+	.pmd_entry	= damon_search_pmd_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+/**
+ * damon_va_search() - search a range of cold memory for accessed pages.
+ * @mm:		the address space.
+ * @start:	the start of the range, page aligned.
+ * @end:	the end of the range, page aligned.
+ * @w:		the walk: its target, budget and mode.
+ *
+ * Reads the accessed bits of the PUD and PMD entries over [@start, @end),
+ * clearing them, and descends only below those found set; unless
+ * @w->arming, the young pages found below are made old, as
+ * damon_ptep_mkold() makes them, and reported with damon_report_lead().
+ * Each entry read costs one of @w->budget; a PTE table is read whole once
+ * entered.  Only damon_va_can_search() machines set the bits this needs.
+ *
+ * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
+ * Return: 0 if the whole range was searched, 1 if the budget ran out
+ * first, with @w->stop set to where the search should resume.
+ */
+int damon_va_search(struct mm_struct *mm, unsigned long start,
+		    unsigned long end, struct damon_search_walk *w)
+{
+	mmap_assert_locked(mm);
+	return walk_page_range(mm, start, end, &damon_search_ops, w) > 0;
 }

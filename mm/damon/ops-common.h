@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Page table work shared by DAMON's address-space primitives: clearing and
- * testing the accessed state of the page mapped at one address.
+ * testing the accessed state of the page mapped at one address, and
+ * searching a range for accessed pages through the upper page table levels.
  */
 
 #ifndef _MM_DAMON_OPS_COMMON_H
 #define _MM_DAMON_OPS_COMMON_H
 
+#include <linux/damon.h>
 #include <linux/mm_types.h>
 #include <linux/spinlock.h>
 
@@ -20,6 +22,34 @@ bool damon_pmdp_mkold(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
 bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
 		      unsigned long addr, bool idle_marked);
 #endif
+
+/**
+ * struct damon_search_walk - one stretch of a search of cold memory.
+ * @target:	the target whose leads are reported.
+ * @skip:	a page to leave alone: the armed sampling page of the region
+ *		searched, whose accessed bit its own check will read.
+ * @budget:	how many page table entries the walk may still read.
+ * @stop:	where the walk stopped when the budget ran out.
+ * @below:	in: the walk resumes below a PUD entry whose accessed bit it
+ *		found set and cleared before it stopped, up to this address;
+ *		out: set for the next walk when it stops below such an entry.
+ * @arming:	clear the upper-level accessed bits only, without looking
+ *		below them: their state before the first sweep means nothing.
+ * @cleared:	set when an upper-level accessed bit was cleared.
+ */
+struct damon_search_walk {
+	struct damon_target *target;
+	unsigned long skip;
+	unsigned long budget;
+	unsigned long stop;
+	unsigned long below;
+	bool arming;
+	bool cleared;
+};
+
+bool damon_va_can_search(void);
+int damon_va_search(struct mm_struct *mm, unsigned long start,
+		    unsigned long end, struct damon_search_walk *w);
 
 bool damon_va_mkold(struct mm_struct *mm, unsigned long addr);
 bool damon_va_young(struct mm_struct *mm, unsigned long addr,

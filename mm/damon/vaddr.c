@@ -41,6 +41,31 @@
  * Each region has one sampling address.  Arming a region picks a new random
  * address in it and makes the page there old (see ops-common.c); one
  * sampling interval later the page is checked for being young again.
+ *
+ * Searching
+ * ---------
+ * Sampling finds a hot page in a cold region of N pages after N / 2 samples
+ * on average: hopeless in a terabyte.  Where the CPU sets the accessed bits
+ * of the upper page table levels (damon_va_can_search()), each target's
+ * cold regions are also searched, in sweeps that follow those bits down to
+ * the accessed pages (damon_va_search()) and report them as leads: the core
+ * makes each lead a region, and sampling counts it from then on.
+ *
+ * A sweep reads at most DAMON_VA_SEARCH_BUDGET entries per sampling
+ * interval and target, and resumes where it stopped at the next interval;
+ * a new sweep starts at the first aggregation after the last one ended.
+ * The first sweep of a target only clears the upper-level bits: they were
+ * set by whatever happened before, so only from the second sweep on does a
+ * set bit mean an access since the sweep before.  The cost of a sweep is
+ * the number of untouched subtrees at the top (1 GiB each) plus what was
+ * accessed below them, however much is mapped.
+ *
+ * CPUs cache paging-structure entries and may not set a bit again that was
+ * cleared under a cached entry.  A sweep that cleared upper-level bits
+ * therefore ends with a TLB flush of the target's mm (at most one per
+ * aggregation interval), after which the next walks of the CPU reload the
+ * entries and set their bits again.  Cold regions are still sampled too,
+ * so a place the search misses is found as before, only more slowly.
  */
 
 #define pr_fmt(fmt) "damon-va: " fmt
@@ -54,9 +79,22 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <asm/tlbflush.h>
 
 #include "internal.h"
 #include "ops-common.h"
+
+/*
+ * The page table entries a sweep may read per sampling interval and target:
+ * at most 4096 reads of 8 bytes, plus one PTE table, a few microseconds
+ * natively.  A sweep over 1 TiB that only clears bits reads ~512 Ki PMD
+ * entries, 128 intervals; one over 1 TiB with a few hot pages reads the
+ * 1024 PUD entries and a table per hot page: a single interval.
+ */
+#define DAMON_VA_SEARCH_BUDGET	4096UL
+
+/* &damon_target->search_next of a target whose last sweep has ended. */
+#define DAMON_VA_SEARCH_DONE	ULONG_MAX
 
 /* Get the mm of @t's process, or NULL; mmput() it after use. */
 static struct mm_struct *damon_va_get_mm(struct damon_target *t)
@@ -479,6 +517,52 @@ static bool damon_va_armed(const struct damon_region *r)
 	return r->sampling_addr >= r->ar.start && r->sampling_addr < r->ar.end;
 }
 
+/*
+ * Go on with the sweep over the cold regions of @t, for one interval's
+ * budget.  The mmap read lock of @mm is held.
+ */
+static void damon_va_search_target(struct damon_target *t,
+				   struct mm_struct *mm)
+{
+	struct damon_search_walk w = {
+		.target = t,
+		.budget = DAMON_VA_SEARCH_BUDGET,
+		.below = t->search_below,
+		.arming = !t->nr_sweeps,
+	};
+	struct damon_region *r;
+	int stopped = 0;
+
+	if (t->search_next == DAMON_VA_SEARCH_DONE)
+		return;
+
+	damon_for_each_region(r, t) {
+		if (r->ar.end <= t->search_next || !damon_region_cold(r))
+			continue;
+		/* An odd address is no page: nothing to skip. */
+		w.skip = damon_va_armed(r) ? r->sampling_addr & PAGE_MASK : 1;
+		stopped = damon_va_search(mm, max(r->ar.start, t->search_next),
+					  r->ar.end, &w);
+		if (stopped)
+			break;
+	}
+	t->search_cleared |= w.cleared;
+	if (stopped) {
+		t->search_next = w.stop;
+		t->search_below = w.below;
+		return;
+	}
+
+	/* The sweep is over: make the CPUs see the bits it cleared. */
+	if (t->search_cleared)
+		flush_tlb_mm(mm);
+	t->search_cleared = false;
+	t->search_next = DAMON_VA_SEARCH_DONE;
+	t->search_below = 0;
+	if (t->nr_sweeps < UINT_MAX)
+		t->nr_sweeps++;
+}
+
 /* The most regions one hold of a target's mmap read lock covers. */
 #define DAMON_VA_REGIONS_PER_LOCK	256
 
@@ -487,7 +571,8 @@ static bool damon_va_armed(const struct damon_region *r)
  * read lock of @mm, or without it if @mm is NULL: see
  * damon_va_sample_target().  Returns the region after the batch.
  */
-static struct damon_region *damon_va_sample_batch(struct damon_target *t,
+static struct damon_region *damon_va_sample_batch(struct damon_ctx *ctx,
+						  struct damon_target *t,
 						  struct mm_struct *mm,
 						  struct damon_region *first,
 						  bool count,
@@ -517,6 +602,8 @@ static struct damon_region *damon_va_sample_batch(struct damon_target *t,
 		if (count || !damon_va_armed(r))
 			damon_va_arm(mm, r);
 	}
+	if (&end->list == &t->regions_list && count && ctx->primitive.searches)
+		damon_va_search_target(t, mm);
 	mmap_read_unlock(mm);
 	return end;
 }
@@ -525,7 +612,7 @@ static struct damon_region *damon_va_sample_batch(struct damon_target *t,
  * One pass over the regions of @t.  When @count is set, first add one to
  * the count of every armed region whose sampling address was accessed;
  * then arm the regions again (all of them when @count is set, only the
- * unarmed ones otherwise).
+ * unarmed ones otherwise), and go on with the search of cold memory.
  * Checking the regions of a batch before arming any matters: arming a
  * region clears the accessed bit of a page table entry that the next
  * region, sharing a huge page with it, has yet to read.  Regions that
@@ -542,7 +629,8 @@ static struct damon_region *damon_va_sample_batch(struct damon_target *t,
  * target whose process or address space has gone is skipped too.  Returns
  * the largest count of @t's regions.
  */
-static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
+static unsigned int damon_va_sample_target(struct damon_ctx *ctx,
+					   struct damon_target *t, bool count)
 {
 	unsigned int max_nr_accesses = 0;
 	struct damon_region *r;
@@ -551,7 +639,8 @@ static unsigned int damon_va_sample_target(struct damon_target *t, bool count)
 	mm = damon_va_get_mm(t);
 	r = damon_first_region(t);
 	while (&r->list != &t->regions_list) {
-		r = damon_va_sample_batch(t, mm, r, count, &max_nr_accesses);
+		r = damon_va_sample_batch(ctx, t, mm, r, count,
+					  &max_nr_accesses);
 		cond_resched();
 	}
 	if (mm)
@@ -569,7 +658,7 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 	struct damon_target *t;
 
 	list_for_each_entry(t, &ctx->targets, list)
-		damon_va_sample_target(t, false);
+		damon_va_sample_target(ctx, t, false);
 }
 
 /*
@@ -584,7 +673,7 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 
 	list_for_each_entry(t, &ctx->targets, list)
 		max_nr_accesses = max(max_nr_accesses,
-				      damon_va_sample_target(t, true));
+				      damon_va_sample_target(ctx, t, true));
 	return max_nr_accesses;
 }
 
@@ -602,10 +691,25 @@ static bool damon_va_target_valid(struct damon_target *t)
 	return valid;
 }
 
-/* No ->reset_aggregated() or ->cleanup(): no state beyond the regions. */
+/*
+ * ->reset_aggregated(): an aggregation ended, so a target whose last sweep
+ * has ended starts the next one.
+ */
+static void damon_va_reset_aggregated(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx) {
+		if (t->search_next == DAMON_VA_SEARCH_DONE)
+			t->search_next = 0;
+	}
+}
+
+/* No ->cleanup(): no state beyond the targets and their regions. */
 static const struct damon_primitive damon_va_primitive = {
 	.check_accesses		= damon_va_check_accesses,
 	.prepare_access_checks	= damon_va_prepare_access_checks,
+	.reset_aggregated	= damon_va_reset_aggregated,
 	.target_valid		= damon_va_target_valid,
 	.init			= damon_va_init,
 	.update			= damon_va_update,
@@ -616,13 +720,16 @@ static const struct damon_primitive damon_va_primitive = {
  * @ctx:	the context, whose kdamond must not be running.
  *
  * Installs the virtual address primitives.  The targets of @ctx must come
- * from damon_va_new_target().  ->reset_aggregated is not needed, and
- * neither is ->cleanup: the primitives keep no state outside the targets,
- * and the end of a run destroys the targets, which puts their pids.
+ * from damon_va_new_target().  ->cleanup is not needed: the primitives keep
+ * no state outside the targets, and the end of a run destroys the targets,
+ * which puts their pids.  The primitives search cold memory
+ * (&damon_primitive->searches) where the CPU sets the accessed bits of
+ * upper page table levels.
  *
  * Context: Any context.
  */
 void damon_va_set_primitives(struct damon_ctx *ctx)
 {
 	ctx->primitive = damon_va_primitive;
+	ctx->primitive.searches = damon_va_can_search();
 }
