@@ -147,7 +147,8 @@ for what in "${only[@]}"; do
 done
 [[ " ${only[*]} " = *" idle "* ]] && boot idle "$REF_KERNEL" idle
 for ((k = 1; k <= repeat; k++)); do
-	sfx=$([ "$k" -gt 1 ] && echo "-$k")
+	sfx=""
+	if [ "$k" -gt 1 ]; then sfx="-$k"; fi
 	[[ " ${only[*]} " = *" ref "* ]] && boot "ref$sfx" "$REF_KERNEL" damon
 	[[ " ${only[*]} " = *" ours "* ]] && boot "ours$sfx" "$KERNEL" damon
 done
