@@ -322,19 +322,15 @@ int damon_validate_attrs(const struct damon_attrs *attrs)
 	return 0;
 }
 
-/**
- * damon_max_nr_samples() - the most samples an aggregation takes.
- * @attrs:	valid attributes.
- *
- * An aggregation ends after this many samples even if its interval has not
- * passed yet, so that no &damon_region->nr_accesses exceeds it:
- * damon_validate_attrs() keeps it within UINT_MAX.  Samples come at least a
- * sampling interval apart, so a kdamond on time reaches the count when the
- * interval passes; a late one ends the aggregation earlier, on the time.
- *
- * Context: Any context.
- * Return: the aggregation interval divided by the sampling interval, at
- * least 1.
+/*
+ * The most samples an aggregation of valid @attrs takes: the aggregation
+ * interval divided by the sampling interval, at least 1.  An aggregation
+ * ends after this many samples even if its interval has not passed yet, so
+ * that no &damon_region->nr_accesses exceeds it; damon_validate_attrs()
+ * keeps it within UINT_MAX.  Samples come at least a sampling interval
+ * apart, so a kdamond on time reaches the count when the interval passes;
+ * a late one ends the aggregation earlier, on the time.  Not part of the
+ * API: visible to the KUnit suite only.
  */
 VISIBLE_IF_KUNIT unsigned int
 damon_max_nr_samples(const struct damon_attrs *attrs)
@@ -343,13 +339,10 @@ damon_max_nr_samples(const struct damon_attrs *attrs)
 }
 EXPORT_SYMBOL_IF_KUNIT(damon_max_nr_samples);
 
-/**
- * damon_deadline() - a deadline that saturates instead of wrapping.
- * @now:	the current time.
- * @ns:		how far ahead, in nanoseconds.
- *
- * Context: Any context.
- * Return: @now plus @ns, or %KTIME_MAX if that does not fit in a ktime_t.
+/*
+ * @now plus @ns nanoseconds, or KTIME_MAX if that does not fit in a
+ * ktime_t: a deadline that saturates instead of wrapping.  Not part of the
+ * API: visible to the KUnit suite only.
  */
 VISIBLE_IF_KUNIT ktime_t damon_deadline(ktime_t now, u64 ns)
 {
