@@ -65,6 +65,7 @@ unsigned int damon_merge_regions_of(struct damon_target *t,
 				    unsigned long sz_limit);
 unsigned int damon_zoom_region(struct damon_target *t, struct damon_region *r);
 unsigned int damon_cut_leads(struct damon_target *t, unsigned int room);
+unsigned int damon_cap_regions(struct damon_ctx *ctx);
 void damon_reset_regions_goal(struct damon_ctx *ctx);
 void damon_merge_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses);
 void damon_split_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses);

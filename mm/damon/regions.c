@@ -615,6 +615,51 @@ void damon_split_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses)
 }
 
 /**
+ * damon_cap_regions() - hold a context to max_nr_regions.
+ * @ctx:	the context.
+ *
+ * While the context has more than max_nr_regions regions, each region is
+ * merged with the one after it in its target, in address order, pairs
+ * after pairs, target after target, pass after pass, so that the regions
+ * of every target keep their order and cover what they covered (and the
+ * gaps between merged neighbours).  A target keeps at least one region, so
+ * a context with more targets than max_nr_regions stays above it: starting
+ * one is refused (damon_start()).  The initial regions and a regions update
+ * may add regions beyond the most; this is where they are trimmed.
+ *
+ * Context: The context's kdamond, or a caller owning a stopped context.
+ * Return: the number of regions merged away.
+ */
+unsigned int damon_cap_regions(struct damon_ctx *ctx)
+{
+	unsigned long nr = 0, max = ctx->attrs.max_nr_regions;
+	struct damon_region *r, *next;
+	struct damon_target *t;
+	unsigned int merged = 0;
+	bool progress = true;
+
+	damon_for_each_target(t, ctx)
+		nr += damon_nr_regions(t);
+	while (nr > max && progress) {
+		progress = false;
+		damon_for_each_target(t, ctx) {
+			r = damon_first_region(t);
+			while (nr > max && &r->list != &t->regions_list) {
+				next = damon_next_region(r);
+				if (&next->list == &t->regions_list)
+					break;
+				damon_merge_two_regions(t, r, next);
+				nr--;
+				merged++;
+				progress = true;
+				r = damon_next_region(r);
+			}
+		}
+	}
+	return merged;
+}
+
+/**
  * damon_region_sz_limit() - the size cap of merged regions.
  * @ctx:	the context.
  *

@@ -400,10 +400,16 @@ out_destroy_regions:
 	return err;
 }
 
-/* Build the initial regions of @t; on failure @t is left without any. */
+/*
+ * Build the initial regions of @t; on failure @t is left without any.  The
+ * targets share min_nr_regions: each is cut into its share, so that the
+ * context starts with about min_nr_regions regions however many targets it
+ * has (damon_cap_regions() trims what the rounding adds beyond the most).
+ */
 static void damon_va_init_target(struct damon_ctx *ctx, struct damon_target *t)
 {
 	struct damon_addr_range ranges[DAMON_VA_NR_REGIONS];
+	unsigned long share;
 	int nr_ranges, err;
 
 	nr_ranges = damon_va_three_regions(t, ranges);
@@ -412,8 +418,9 @@ static void damon_va_init_target(struct damon_ctx *ctx, struct damon_target *t)
 			 nr_ranges);
 		return;
 	}
-	err = damon_va_set_initial_regions(t, ranges, nr_ranges,
-					   ctx->attrs.min_nr_regions);
+	share = DIV_ROUND_UP(ctx->attrs.min_nr_regions,
+			     max_t(size_t, list_count_nodes(&ctx->targets), 1));
+	err = damon_va_set_initial_regions(t, ranges, nr_ranges, share);
 	if (err)
 		pr_debug("target %lu: cannot set initial regions (%d)\n",
 			 t->id, err);
@@ -429,12 +436,13 @@ static void damon_va_init(struct damon_ctx *ctx)
 		if (list_empty(&t->regions_list))
 			damon_va_init_target(ctx, t);
 	}
+	damon_cap_regions(ctx);
 }
 
 /*
  * ->update(): fit every target's regions to its current three regions.  A
  * target still without regions (it mapped nothing at ->init() time) gets
- * its initial regions now.
+ * its initial regions now.  The context is then held to max_nr_regions.
  */
 static void damon_va_update(struct damon_ctx *ctx)
 {
@@ -455,6 +463,8 @@ static void damon_va_update(struct damon_ctx *ctx)
 			pr_debug("target %lu: cannot fit regions (%d)\n", t->id,
 				 err);
 	}
+	/* New mappings may have added a region per range and target. */
+	damon_cap_regions(ctx);
 }
 
 /* Choose a new sampling address for @r and make the page there old. */

@@ -695,6 +695,36 @@ static void damon_regions_goal_searching(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->nr_regions_goal, 10U);
 }
 
+/*
+ * A context above max_nr_regions is merged down to it: three targets of 10,
+ * 10 and 1 regions held to 12 keep their order and extent, and the target
+ * with one region keeps it.
+ */
+static void damon_cap_regions_merges(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test, 3, 12);
+	struct damon_target *t[3];
+	unsigned int i, j;
+
+	for (i = 0; i < 3; i++) {
+		t[i] = damon_test_ctx_target(test, ctx, i + 1);
+		for (j = 0; j < (i < 2 ? 10 : 1); j++)
+			damon_test_add_region(test, t[i], P(j * 10),
+					      P(j * 10 + 5));
+	}
+	KUNIT_EXPECT_EQ(test, damon_cap_regions(ctx), 9U);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t[0]) + damon_nr_regions(t[1]) +
+			damon_nr_regions(t[2]), 12U);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t[2]), 1U);
+	for (i = 0; i < 2; i++) {
+		damon_test_expect_sane(test, t[i]);
+		KUNIT_EXPECT_EQ(test, damon_first_region(t[i])->ar.start, 0UL);
+		KUNIT_EXPECT_EQ(test, damon_last_region(t[i])->ar.end, P(95));
+	}
+	/* At the most already: nothing to do. */
+	KUNIT_EXPECT_EQ(test, damon_cap_regions(ctx), 0U);
+}
+
 /* No split takes a context above max_nr_regions. */
 static void damon_split_regions_max(struct kunit *test)
 {
@@ -929,6 +959,7 @@ static struct kunit_case damon_regions_test_cases[] = {
 	KUNIT_CASE(damon_split_regions_warm_first),
 	KUNIT_CASE(damon_split_regions_max),
 	KUNIT_CASE(damon_split_regions_huge_counts),
+	KUNIT_CASE(damon_cap_regions_merges),
 	KUNIT_CASE(damon_cut_leads_pieces),
 	KUNIT_CASE(damon_cut_leads_room),
 	KUNIT_CASE(damon_report_lead_full),
