@@ -75,15 +75,17 @@ sample() {
 }
 
 # sleep_sampling SECS PID FILE: sleep SECS seconds, sampling PID into FILE
-# every second and at the end.
+# every second; the seconds are counted from the start, so that the time
+# a sleep takes to start (a fork, slow under TCG) does not add up.
 sleep_sampling() {
-	local i
-	for ((i = 1; i < $1; i++)); do
-		sleep 1
+	local i t0 left frac
+	t0=${EPOCHREALTIME/./}
+	for ((i = 1; i <= $1; i++)); do
+		left=$((t0 + i * 1000000 - ${EPOCHREALTIME/./}))
+		printf -v frac %06d $((left % 1000000))
+		[ "$left" -gt 0 ] && sleep "$((left / 1000000)).$frac"
 		sample "$2" >> "$3"
 	done
-	sleep "$(($1 > 0 ? 1 : 0))"
-	sample "$2" >> "$3"
 }
 
 put() {
