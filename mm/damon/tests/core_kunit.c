@@ -486,7 +486,8 @@ static int damon_stopper_fn(void *data)
 
 	allow_signal(SIGKILL);
 	s->err = damon_stop_wait(s->ctx, s->kdamond);
-	complete(&s->done);
+	/* For good: the test may wait for it more than once. */
+	complete_all(&s->done);
 	return 0;
 }
 
