@@ -729,9 +729,9 @@ int damon_stop_wait(struct damon_ctx *ctx, struct task_struct *kdamond)
 }
 
 /*
- * Whether @ctx may start: it has no kdamond and has targets.  Only
- * damon_start() starts a kdamond, under damon_lock: the answer holds until
- * the caller drops it.
+ * Whether @ctx may start: it has no kdamond, and has targets, no more than
+ * max_nr_regions of them (each needs a region).  Only damon_start() starts a
+ * kdamond, under damon_lock: the answer holds until the caller drops it.
  */
 static int damon_check_startable(struct damon_ctx *ctx)
 {
@@ -743,6 +743,8 @@ static int damon_check_startable(struct damon_ctx *ctx)
 		err = -EBUSY;
 	else if (list_empty(&ctx->targets))
 		err = -EINVAL;
+	else if (list_count_nodes(&ctx->targets) > ctx->attrs.max_nr_regions)
+		err = -E2BIG;
 	mutex_unlock(&ctx->lock);
 	return err;
 }
@@ -763,6 +765,7 @@ static int damon_check_startable(struct damon_ctx *ctx)
  * Return:
  * * 0		- every context runs.
  * * -EINVAL	- @nr_ctxs is below 1, or a context has no targets.
+ * * -E2BIG	- a context has more targets than its max_nr_regions.
  * * -EBUSY	- a kdamond already runs, on these contexts or others.
  * * -ENOMEM	- out of memory, or another error of kthread_create().
  */

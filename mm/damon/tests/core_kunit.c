@@ -315,6 +315,26 @@ static void damon_start_no_targets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, list_count_nodes(&ctxs[0]->targets), (size_t)1);
 }
 
+/* A context may not have more targets than max_nr_regions. */
+static void damon_start_too_many_targets(struct kunit *test)
+{
+	const struct damon_attrs attrs = {
+		.sample_interval = 5000, .aggr_interval = 100000,
+		.regions_update_interval = 1000000,
+		.min_nr_regions = 3, .max_nr_regions = 3,
+	};
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	unsigned long i;
+
+	damon_skip_if_busy(test);
+	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
+	for (i = 0; i < 4; i++)
+		damon_test_add_target(test, ctx, i + 1, 0, P(100));
+	KUNIT_EXPECT_EQ(test, damon_start(&ctx, 1), -E2BIG);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&ctx->targets), (size_t)4);
+}
+
 static void damon_start_zero_ctxs(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
@@ -837,6 +857,7 @@ static struct kunit_case damon_core_test_cases[] = {
 	KUNIT_CASE(damon_max_nr_samples_bound),
 	KUNIT_CASE(damon_set_targets_replace),
 	KUNIT_CASE(damon_start_no_targets),
+	KUNIT_CASE(damon_start_too_many_targets),
 	KUNIT_CASE(damon_start_zero_ctxs),
 	KUNIT_CASE(damon_stop_not_running),
 	KUNIT_CASE(damon_stop_long_sampling_latency),
