@@ -6,6 +6,7 @@
 #
 #   harness/bench.sh [--no-build] [--quick] [--only ours|ref|idle]...
 #                    [--trace-secs S] [--cpu-secs S] [--repeat N]
+#                    [--scenario NAME]...
 #
 # 1. builds our kernel (harness/build.sh) and the reference kernel
 #    (harness/bench/build-ref.sh: the untouched base tree, same config but
@@ -25,7 +26,8 @@
 # chain); --only re-runs some boots and re-scores with the raw results of
 # the others left from an earlier run; --repeat N boots ref and ours N
 # times each (idle once), in pairs, and the table gives the median of each
-# figure and the spread of each ours/ref ratio over the N pairs.
+# figure and the spread of each ours/ref ratio over the N pairs;
+# --scenario NAME (repeatable) runs the named scenarios only.
 set -euo pipefail
 # The normal kernel: a debug variant's timings would mean nothing.
 unset DAMON_VARIANT
@@ -37,12 +39,13 @@ BIN=$CACHE/bench-bin
 REF_KERNEL=$CACHE/ref-build/arch/x86/boot/bzImage
 ATTRS="5000 100000 1000000 10 1000"
 
-build=1 quick=0 only=() trace_secs=20 cpu_secs=8 base_secs=4 repeat=1
+build=1 quick=0 only=() pick=() trace_secs=20 cpu_secs=8 base_secs=4 repeat=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-build) build=0; shift ;;
 	--quick) quick=1; shift ;;
 	--only) only+=("$2"); shift 2 ;;
+	--scenario) pick+=("$2"); shift 2 ;;
 	--trace-secs) trace_secs=$2; shift 2 ;;
 	--cpu-secs) cpu_secs=$2; shift 2 ;;
 	--repeat) repeat=$2; shift 2 ;;
@@ -95,6 +98,17 @@ else
 	scenarios+=(spots8x1M-2G:2048:8:1024:0 spots32x64K-2G:2048:32:64:0
 		spots4x256K-4G:4096:4:256:0 moving16-512M:512:1:16384:5
 		"${big[@]}")
+fi
+# --scenario NAME keeps the named scenarios only.
+if [ ${#pick[@]} -gt 0 ]; then
+	kept=()
+	for sc in "${scenarios[@]}"; do
+		for name in "${pick[@]}"; do
+			[ "${sc%%:*}" = "$name" ] && kept+=("$sc")
+		done
+	done
+	[ ${#kept[@]} -gt 0 ] || die "no scenario named ${pick[*]}"
+	scenarios=("${kept[@]}")
 fi
 printf '%s\n' "${scenarios[@]}" > "$out/scenarios.txt"
 
