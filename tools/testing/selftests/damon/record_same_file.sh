@@ -23,8 +23,12 @@ start_target sleep 600
 pid2=$TARGET_PID
 ctx=same$$
 check "context made" mk_context "$ctx"
-check "targets set" eval "write_reads '$DAMON_DIR/target_ids' $pid1 $pid1 &&
-	write_reads '$DAMON_DIR/$ctx/target_ids' $pid2 $pid2"
+# targets: give both contexts their target; a run consumes the targets.
+targets() {
+	write_reads "$DAMON_DIR/target_ids" "$pid1" "$pid1" &&
+		write_reads "$DAMON_DIR/$ctx/target_ids" "$pid2" "$pid2"
+}
+check "targets set" targets
 
 # records PATH1 PATH2: the root context records to PATH1, the other to PATH2.
 records() {
@@ -63,6 +67,7 @@ check "both files written" eval "[ -s '$dir/sub/rec' ] && [ -s '$dir/sub/rec2' ]
 check "one context not recording: records set" \
 	eval "write_reads '$DAMON_DIR/record' '1024 $dir/sub/rec' '1024 $dir/sub/rec' &&
 	write_reads '$DAMON_DIR/$ctx/record' '0 $dir/sub/rec' '0 $dir/sub/rec'"
+check "targets set again" targets
 check "one context not recording: 'on' accepted" expect_write "$on" on OK
 check "'off' accepted" expect_write "$on" off OK
 
