@@ -200,9 +200,9 @@ if run off "no DAMON" no; then
 fi
 if run on DAMON yes && [ -n "${hot_mean[off]:-}" ]; then
 	allowed=$((2 * faults[off] + hot_pages * tolerance / 100))
-	check "DAMON: the hot set stays resident as without (mean within $tolerance points)" \
+	check "DAMON: hot set resident as without (mean within $tolerance points)" \
 		test "${hot_mean[on]}" -ge $((hot_mean[off] - tolerance * 10))
-	check "DAMON: major faults ${faults[on]} <= $allowed (twice without + $tolerance% of the hot set)" \
+	check "DAMON: major faults ${faults[on]} <= $allowed (2x without + $tolerance% of hot)" \
 		test "${faults[on]}" -le "$allowed"
 fi
 check "kernel log clean" kernel_log_clean
