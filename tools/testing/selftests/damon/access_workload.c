@@ -16,12 +16,15 @@
  * so a test can wait for it before it starts monitoring.  With "hugetlb",
  * the buffer is made of hugetlb pages of the default size (MAP_HUGETLB).
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "damon_util.h"
 
 #define MIB (1024UL * 1024)
 
@@ -44,14 +47,6 @@ static unsigned long arg_or(int argc, char *argv[], int i, unsigned long def)
 		exit(2);
 	}
 	return val;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char *argv[])

@@ -15,11 +15,14 @@
  * mapping is populated.  Then, for SECONDS, it keeps writing the hot pages.
  * Sampling alone would need about SIZE / STRIDE samples to meet one of them.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "damon_util.h"
 
 #define KIB 1024UL
 #define GIB (1024UL * 1024 * 1024)
@@ -41,14 +44,6 @@ static unsigned long parse_num(const char *s)
 		exit(2);
 	}
 	return v;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int cmp_addr(const void *a, const void *b)
