@@ -111,6 +111,7 @@ struct damon_target {
 	bool search_cleared;		/* this sweep cleared upper-level bits */
 	unsigned long search_next;	/* where the sweep resumes */
 	unsigned long search_below;	/* see &damon_search_walk->below */
+	unsigned long search_pmd_below;	/* and ->pmd_below */
 	struct damon_addr_range leads[DAMON_MAX_LEADS];	/* sorted, disjoint */
 };
 

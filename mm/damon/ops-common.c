@@ -488,7 +488,10 @@ static int damon_search_pud_entry(pud_t *pud, unsigned long addr,
 
 	if (!damon_search_charge(w, addr))
 		return 1;
-	/* The walk stopped below this entry, after finding its bit set. */
+	/*
+	 * This sweep found the entry's bit set already, in a walk of a region
+	 * before this one or before the walk stopped: look below it again.
+	 */
 	if (addr < w->below)
 		return 0;
 	/* A huge PUD is a leaf: not searched, sampling covers it. */
@@ -498,6 +501,7 @@ static int damon_search_pud_entry(pud_t *pud, unsigned long addr,
 		return 0;
 	}
 	w->cleared = true;
+	w->below = pud_addr_end(addr, ULONG_MAX);
 	return 0;
 }
 
@@ -583,11 +587,8 @@ static int damon_search_pmd_entry(pmd_t *pmd, unsigned long addr,
 	struct damon_search_walk *w = walk->private;
 	pmd_t entry = pmdp_get_lockless(pmd);
 
-	if (!damon_search_charge(w, addr)) {
-		/* Resume below the PUD entry whose bit is cleared already. */
-		w->below = pud_addr_end(addr, ULONG_MAX);
+	if (!damon_search_charge(w, addr))
 		return 1;
-	}
 	if (!pmd_present(entry))
 		return 0;
 	if (pmd_trans_huge(entry)) {
@@ -595,9 +596,13 @@ static int damon_search_pmd_entry(pmd_t *pmd, unsigned long addr,
 			damon_search_huge(pmd, addr, next, walk);
 		return 0;
 	}
-	if (!pmdp_test_and_clear_young(walk->vma, addr, pmd))
-		return 0;
-	w->cleared = true;
+	/* As for PUD entries: found set by the walk of a region before. */
+	if (addr >= w->pmd_below) {
+		if (!pmdp_test_and_clear_young(walk->vma, addr, pmd))
+			return 0;
+		w->cleared = true;
+		w->pmd_below = pmd_addr_end(addr, ULONG_MAX);
+	}
 	if (!w->arming) {
 		damon_search_ptes(pmd, addr, next, walk);
 		cond_resched();

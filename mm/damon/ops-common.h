@@ -30,9 +30,11 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
  *		searched, whose accessed bit its own check will read.
  * @budget:	how many page table entries the walk may still read.
  * @stop:	where the walk stopped when the budget ran out.
- * @below:	in: the walk resumes below a PUD entry whose accessed bit it
- *		found set and cleared before it stopped, up to this address;
- *		out: set for the next walk when it stops below such an entry.
+ * @below:	the end of the last PUD entry whose accessed bit this sweep
+ *		found set (and cleared): a later walk of the sweep, of another
+ *		region in the same 1 GiB or resuming after the budget ran out,
+ *		looks below the entry without testing its bit again.
+ * @pmd_below:	the same for the last PMD entry found set.
  * @arming:	clear the upper-level accessed bits only, without looking
  *		below them: their state before the first sweep means nothing.
  * @cleared:	set when an upper-level accessed bit was cleared.
@@ -43,6 +45,7 @@ struct damon_search_walk {
 	unsigned long budget;
 	unsigned long stop;
 	unsigned long below;
+	unsigned long pmd_below;
 	bool arming;
 	bool cleared;
 };

@@ -538,6 +538,7 @@ static void damon_va_search_target(struct damon_target *t,
 		.target = t,
 		.budget = DAMON_VA_SEARCH_BUDGET,
 		.below = t->search_below,
+		.pmd_below = t->search_pmd_below,
 		.arming = !t->nr_sweeps,
 	};
 	struct damon_region *r;
@@ -557,9 +558,10 @@ static void damon_va_search_target(struct damon_target *t,
 			break;
 	}
 	t->search_cleared |= w.cleared;
+	t->search_below = w.below;
+	t->search_pmd_below = w.pmd_below;
 	if (stopped) {
 		t->search_next = w.stop;
-		t->search_below = w.below;
 		return;
 	}
 
@@ -569,6 +571,7 @@ static void damon_va_search_target(struct damon_target *t,
 	t->search_cleared = false;
 	t->search_next = DAMON_VA_SEARCH_DONE;
 	t->search_below = 0;
+	t->search_pmd_below = 0;
 	if (t->nr_sweeps < UINT_MAX)
 		t->nr_sweeps++;
 }
