@@ -218,11 +218,19 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
  * table is split or allocated.
  */
 
+/* The state of a damon_va_mkold() or damon_va_young() walk. */
+struct damon_page_walk {
+	bool mkold;		/* in: make the page old, rather than test it */
+	bool idle_marked;	/* out of mkold, into the test */
+	bool young;		/* out of the test */
+	unsigned long folio_sz;	/* out of the test */
+};
+
 static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 				 unsigned long next, struct mm_walk *walk)
 {
 	struct vm_area_struct *vma = walk->vma;
-	bool *idle_marked = walk->private;
+	struct damon_page_walk *w = walk->private;
 	spinlock_t *ptl;	/* the PMD lock or the PTE table lock */
 	pte_t *pte;
 
@@ -231,7 +239,7 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 	if (ptl) {
 		__acquire(ptl);	/* for sparse: pmd_trans_huge_lock() took it */
 		if (pmd_trans_huge(pmdp_get(pmd)))
-			*idle_marked = damon_pmdp_mkold(pmd, ptl, vma, addr);
+			w->idle_marked = damon_pmdp_mkold(pmd, ptl, vma, addr);
 		spin_unlock(ptl);
 		return 0;
 	}
@@ -240,7 +248,7 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 	if (!pte)
 		return 0;
 	__acquire(ptl);	/* for sparse, which cannot follow __cond_lock() here */
-	*idle_marked = damon_ptep_mkold(pte, ptl, vma, addr);
+	w->idle_marked = damon_ptep_mkold(pte, ptl, vma, addr);
 	pte_unmap_unlock(pte, ptl);
 	return 0;
 }
@@ -258,40 +266,47 @@ static bool damon_notifier_clear_young(struct mm_struct *mm,
 }
 
 /*
- * A hugetlb page is made old as a transparent huge page is, under its page
- * table lock, and in secondary MMUs for the whole page: they may map it in
- * small pieces.
+ * A hugetlb page is one page, as a transparent huge page is: made old or
+ * tested whole, under its page table lock.  Made old, it is made old in the
+ * secondary MMUs over its whole size, since they may map it in small
+ * pieces; tested, they are asked about the walk's address, as for any page.
  */
-static int damon_mkold_hugetlb_entry(pte_t *pte, unsigned long hmask,
-				     unsigned long addr, unsigned long end,
-				     struct mm_walk *walk)
+static int damon_hugetlb_entry(pte_t *pte, unsigned long hmask,
+			       unsigned long addr, unsigned long end,
+			       struct mm_walk *walk)
 {
+	struct damon_page_walk *w = walk->private;
 	struct hstate *h = hstate_vma(walk->vma);
-	unsigned long start = addr & huge_page_mask(h);
-	bool *idle_marked = walk->private;
+	unsigned long base = addr & hmask;
 	spinlock_t *ptl;	/* the hugetlb page table lock */
+	struct folio *folio;
 	pte_t entry;
 	bool young;
 
 	ptl = huge_pte_lock(h, walk->mm, pte);
-	entry = huge_ptep_get(walk->mm, start, pte);
-	if (pte_present(entry)) {
-		young = ptep_test_and_clear_young(walk->vma, start, pte);
-		young |= damon_notifier_clear_young(walk->mm, start,
-						    start + huge_page_size(h));
-		*idle_marked = damon_folio_mkold(pfn_folio(pte_pfn(entry)),
-						 young);
+	entry = huge_ptep_get(walk->mm, base, pte);
+	folio = pte_present(entry) ? pfn_folio(pte_pfn(entry)) : NULL;
+	if (folio && w->mkold) {
+		young = ptep_test_and_clear_young(walk->vma, base, pte);
+		young |= damon_notifier_clear_young(walk->mm, base,
+						    base + huge_page_size(h));
+		w->idle_marked = damon_folio_mkold(folio, young);
+	} else if (folio) {
+		young = pte_young(entry) ||
+			mmu_notifier_test_young(walk->mm, addr);
+		w->young = damon_folio_young(folio, young, w->idle_marked);
+		w->folio_sz = huge_page_size(h);
 	}
 	spin_unlock(ptl);
 	return 0;
 }
 #else
-#define damon_mkold_hugetlb_entry	NULL
+#define damon_hugetlb_entry	NULL
 #endif
 
 static const struct mm_walk_ops damon_mkold_ops = {
 	.pmd_entry	= damon_mkold_pmd_entry,
-	.hugetlb_entry	= damon_mkold_hugetlb_entry,
+	.hugetlb_entry	= damon_hugetlb_entry,
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
@@ -308,26 +323,18 @@ static const struct mm_walk_ops damon_mkold_ops = {
  */
 bool damon_va_mkold(struct mm_struct *mm, unsigned long addr)
 {
-	bool idle_marked = false;
+	struct damon_page_walk w = { .mkold = true };
 
 	addr &= PAGE_MASK;
 	mmap_assert_locked(mm);
-	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_mkold_ops,
-			&idle_marked);
-	return idle_marked;
+	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_mkold_ops, &w);
+	return w.idle_marked;
 }
-
-/* The result of damon_va_young()'s walk. */
-struct damon_young_walk {
-	unsigned long folio_sz;
-	bool idle_marked;	/* in: what damon_va_mkold() returned */
-	bool young;
-};
 
 static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 				 unsigned long next, struct mm_walk *walk)
 {
-	struct damon_young_walk *res = walk->private;
+	struct damon_page_walk *res = walk->private;
 	struct vm_area_struct *vma = walk->vma;
 	spinlock_t *ptl;	/* the PMD lock or the PTE table lock */
 	pte_t *pte;
@@ -354,37 +361,9 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 	return 0;
 }
 
-#ifdef CONFIG_HUGETLB_PAGE
-static int damon_young_hugetlb_entry(pte_t *pte, unsigned long hmask,
-				     unsigned long addr, unsigned long end,
-				     struct mm_walk *walk)
-{
-	struct damon_young_walk *res = walk->private;
-	struct hstate *h = hstate_vma(walk->vma);
-	unsigned long start = addr & huge_page_mask(h);
-	spinlock_t *ptl;	/* the hugetlb page table lock */
-	pte_t entry;
-
-	ptl = huge_pte_lock(h, walk->mm, pte);
-	entry = huge_ptep_get(walk->mm, start, pte);
-	if (pte_present(entry)) {
-		res->young = damon_folio_young(pfn_folio(pte_pfn(entry)),
-					       pte_young(entry) ||
-					       mmu_notifier_test_young(walk->mm,
-								       addr),
-					       res->idle_marked);
-		res->folio_sz = huge_page_size(h);
-	}
-	spin_unlock(ptl);
-	return 0;
-}
-#else
-#define damon_young_hugetlb_entry	NULL
-#endif
-
 static const struct mm_walk_ops damon_young_ops = {
 	.pmd_entry	= damon_young_pmd_entry,
-	.hugetlb_entry	= damon_young_hugetlb_entry,
+	.hugetlb_entry	= damon_hugetlb_entry,
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
@@ -407,7 +386,7 @@ static const struct mm_walk_ops damon_young_ops = {
 bool damon_va_young(struct mm_struct *mm, unsigned long addr,
 		    bool idle_marked, unsigned long *folio_sz)
 {
-	struct damon_young_walk res = {
+	struct damon_page_walk res = {
 		.folio_sz = PAGE_SIZE,
 		.idle_marked = idle_marked,
 	};
