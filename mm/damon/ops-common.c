@@ -459,6 +459,19 @@ static bool damon_search_charge(struct damon_search_walk *w,
 	return true;
 }
 
+/*
+ * Whether the upper entry of @size over @addr is explained by accesses
+ * already known, and this walk leaves such entries alone.
+ */
+static bool damon_search_passes(const struct damon_search_walk *w,
+				unsigned long addr, unsigned long size)
+{
+	unsigned long start = ALIGN_DOWN(addr, size);
+
+	return !w->explained &&
+	       (start < w->hot_before || start + size > w->hot_after);
+}
+
 static int damon_search_pud_entry(pud_t *pud, unsigned long addr,
 				  unsigned long next, struct mm_walk *walk)
 {
@@ -475,6 +488,7 @@ static int damon_search_pud_entry(pud_t *pud, unsigned long addr,
 		return 0;
 	/* A huge PUD is a leaf: not searched, sampling covers it. */
 	if (!pud_present(entry) || pud_leaf(entry) ||
+	    damon_search_passes(w, addr, PUD_SIZE) ||
 	    !damon_pud_test_and_clear_young(pud)) {
 		walk->action = ACTION_CONTINUE;
 		return 0;
@@ -577,7 +591,8 @@ static int damon_search_pmd_entry(pmd_t *pmd, unsigned long addr,
 	}
 	/* As for PUD entries: found set by the walk of a region before. */
 	if (addr >= w->pmd_below) {
-		if (!pmdp_test_and_clear_young(walk->vma, addr, pmd))
+		if (damon_search_passes(w, addr, PMD_SIZE) ||
+		    !pmdp_test_and_clear_young(walk->vma, addr, pmd))
 			return 0;
 		w->cleared = true;
 		w->pmd_below = pmd_addr_end(addr, ULONG_MAX);

@@ -35,6 +35,14 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
  *		region in the same 1 GiB or resuming after the budget ran out,
  *		looks below the entry without testing its bit again.
  * @pmd_below:	the same for the last PMD entry found set.
+ * @hot_before: the end of the last region before the one searched that
+ *		is not cold, or 0.
+ * @hot_after:	the start of the first region after the one searched that is
+ *		not cold, or ULONG_MAX.  An upper entry whose range reaches
+ *		into one of these two regions is "explained": the accesses
+ *		already known there keep its bit set.
+ * @explained:	look below explained entries too; when not set, the walk
+ *		leaves them alone, bit and all.
  * @arming:	clear the upper-level accessed bits only, without looking
  *		below them: their state before the first sweep means nothing.
  * @cleared:	set when an upper-level accessed bit was cleared.
@@ -46,6 +54,9 @@ struct damon_search_walk {
 	unsigned long stop;
 	unsigned long below;
 	unsigned long pmd_below;
+	unsigned long hot_before;
+	unsigned long hot_after;
+	bool explained;
 	bool arming;
 	bool cleared;
 };

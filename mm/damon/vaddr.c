@@ -93,6 +93,17 @@
  */
 #define DAMON_VA_SEARCH_BUDGET	4096UL
 
+/*
+ * An upper entry over a region that is not cold has its accessed bit set by
+ * the accesses already known there, sweep after sweep: reading below it
+ * would mostly find them again, a PMD table or a PTE table each time.  A
+ * sweep therefore leaves such "explained" entries alone, bit and all, and
+ * only every DAMON_VA_EXPLAINED_EVERY-th sweep looks below them: a new hot
+ * spot beside a known one waits for at most that many sweeps (or for its
+ * sampling), one far from any is found at the next sweep.
+ */
+#define DAMON_VA_EXPLAINED_EVERY	4
+
 /* &damon_target->search_next of a target whose last sweep has ended. */
 #define DAMON_VA_SEARCH_DONE	ULONG_MAX
 
@@ -539,17 +550,32 @@ static void damon_va_search_target(struct damon_target *t,
 		.budget = DAMON_VA_SEARCH_BUDGET,
 		.below = t->search_below,
 		.pmd_below = t->search_pmd_below,
+		.explained = !(t->nr_sweeps % DAMON_VA_EXPLAINED_EVERY),
 		.arming = !t->nr_sweeps,
 	};
-	struct damon_region *r;
+	struct damon_region *r, *next;
+	unsigned long hot_after = 0;
 	int stopped = 0;
 
 	if (t->search_next == DAMON_VA_SEARCH_DONE)
 		return;
 
 	damon_for_each_region(r, t) {
-		if (r->ar.end <= t->search_next || !damon_region_cold(r))
+		if (!damon_region_cold(r)) {
+			w.hot_before = r->ar.end;
 			continue;
+		}
+		if (r->ar.end <= t->search_next)
+			continue;
+		/* Find the first region after @r that is not cold, if any. */
+		for (next = r; hot_after < r->ar.end;) {
+			next = damon_next_region(next);
+			if (&next->list == &t->regions_list)
+				hot_after = ULONG_MAX;
+			else if (!damon_region_cold(next))
+				hot_after = next->ar.start;
+		}
+		w.hot_after = hot_after;
 		/* An odd address is no page: nothing to skip. */
 		w.skip = damon_va_armed(r) ? r->sampling_addr & PAGE_MASK : 1;
 		stopped = damon_va_search(mm, max(r->ar.start, t->search_next),
