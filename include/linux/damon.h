@@ -45,6 +45,12 @@ struct damon_addr_range {
  * @sampling_addr:	the address whose access is checked in the current
  *			sampling interval.  The primitives set it; a value
  *			outside @ar means the region is not armed yet.
+ * @age:		for how many aggregation intervals, the current one
+ *			included once it ends, the region has kept its access
+ *			frequency: an aggregation whose @nr_accesses differs
+ *			from the last one by more than the merge threshold
+ *			starts it again at 0.  The pieces of a split keep the
+ *			age; a merge takes the size-weighted mean.
  *
  * The regions of a target are sorted by address and never overlap.  Gaps
  * between them are allowed.  Primitives count an access with
@@ -54,9 +60,10 @@ struct damon_region {
 	struct damon_addr_range ar;
 	unsigned int nr_accesses;
 	unsigned long sampling_addr;
+	unsigned int age;
 /* private: */
 	struct list_head list;	/* in the target's regions_list */
-	unsigned int age;	/* aggregations since the last split or merge */
+	unsigned int last_nr_accesses;	/* the count of the last aggregation */
 	bool sampling_idle;	/* the sampled page was idle when armed */
 	u8 cold_aggrs;		/* aggregations in a row without an access */
 	unsigned long hit_addr;	/* an accessed address; valid if counted */

@@ -117,6 +117,7 @@ struct damon_region *damon_new_region(unsigned long start, unsigned long end)
 	r->sampling_addr = end;
 	r->nr_accesses = 0;
 	r->age = 0;
+	r->last_nr_accesses = 0;
 	r->cold_aggrs = DAMON_COLD_AGGRS;
 	r->hit_addr = end;
 	INIT_LIST_HEAD(&r->list);

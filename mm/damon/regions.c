@@ -101,6 +101,8 @@ static void damon_copy_state(struct damon_region *piece,
 	piece->sampling_idle = r->sampling_idle;
 	piece->cold_aggrs = r->cold_aggrs;
 	piece->hit_addr = r->hit_addr;
+	piece->age = r->age;
+	piece->last_nr_accesses = r->last_nr_accesses;
 }
 
 /* Unlink @r from the spare target @from, to insert it elsewhere. */
@@ -139,9 +141,8 @@ unsigned long damon_rand(unsigned long start, unsigned long end)
  *
  * @r keeps [start, start + @sz_left); a new region inserted after it takes
  * the rest.  Both pieces keep the count, the sampling address and the
- * access history of @r, so
- * whichever piece contains the armed address stays armed, and both start
- * a new age.
+ * access history (age included) of @r, so whichever piece contains the
+ * armed address stays armed.
  *
  * Context: Process context, may sleep (allocates).
  * Return:
@@ -164,7 +165,6 @@ int damon_split_region_at(struct damon_target *t, struct damon_region *r,
 	damon_copy_state(new, r);
 
 	r->ar.end = new->ar.start;
-	r->age = 0;
 	damon_insert_region(new, r, damon_next_region(r), t);
 	return 0;
 }
@@ -224,7 +224,6 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 	/* The last piece takes the part past the last unit boundary. */
 	damon_last_region(&pieces)->ar.end = r->ar.end;
 	r->ar.end = damon_first_region(&pieces)->ar.start;
-	r->age = 0;
 
 	prev = r;
 	damon_for_each_region_safe(piece, next, &pieces) {
@@ -240,15 +239,31 @@ out_destroy_pieces:
 	return -ENOMEM;
 }
 
+/*
+ * The size-weighted mean of @a over @sz_a and @b over @sz_b, rounded down.
+ * (a * sz_a + b * sz_b) / (sz_a + sz_b) can overflow 64 bits for huge
+ * sizes, so add to the lower value the share of the difference that the
+ * size of the higher one weighs: the same number, rounded down the same way.
+ */
+static unsigned int damon_weighted_mean(unsigned int a, unsigned long sz_a,
+					unsigned int b, unsigned long sz_b)
+{
+	if (a > b) {
+		swap(a, b);
+		swap(sz_a, sz_b);
+	}
+	return a + (unsigned int)mul_u64_u64_div_u64(b - a, sz_b, sz_a + sz_b);
+}
+
 /**
  * damon_merge_two_regions() - merge a region into its left neighbour.
  * @t:	the target of both regions.
  * @l:	the left region, which survives.
  * @r:	the region right after @l, which is destroyed.
  *
- * @l grows to the end of @r and takes the size-weighted mean of the two
- * counts, rounded down: 1 page at 10 merged with 2 pages at 20 gives 3 pages
- * at 16.  The merged region starts a new age.
+ * @l grows to the end of @r and takes the size-weighted means of the two
+ * counts and of the two ages, rounded down: 1 page at 10 merged with 2
+ * pages at 20 gives 3 pages at 16.
  *
  * Context: Any context.
  */
@@ -256,31 +271,16 @@ void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 			     struct damon_region *r)
 {
 	unsigned long sz_l = damon_sz_region(l), sz_r = damon_sz_region(r);
-	unsigned int lo, hi;
-	unsigned long sz_hi;
 
-	/*
-	 * (nl * szl + nr * szr) / (szl + szr) can overflow 64 bits for huge
-	 * regions, so add to the lower count the share of the difference
-	 * that the region with the higher count weighs; this is the same
-	 * number, rounded down the same way.
-	 */
-	if (l->nr_accesses <= r->nr_accesses) {
-		lo = l->nr_accesses;
-		hi = r->nr_accesses;
-		sz_hi = sz_r;
-	} else {
-		lo = r->nr_accesses;
-		hi = l->nr_accesses;
-		sz_hi = sz_l;
-	}
-	l->nr_accesses = lo + (unsigned int)mul_u64_u64_div_u64(hi - lo, sz_hi,
-								 sz_l + sz_r);
+	l->nr_accesses = damon_weighted_mean(l->nr_accesses, sz_l,
+					     r->nr_accesses, sz_r);
+	l->last_nr_accesses = damon_weighted_mean(l->last_nr_accesses, sz_l,
+						  r->last_nr_accesses, sz_r);
+	l->age = damon_weighted_mean(l->age, sz_l, r->age, sz_r);
 	if (r->nr_accesses > l->nr_accesses)
 		l->hit_addr = r->hit_addr;
 	l->cold_aggrs = min(l->cold_aggrs, r->cold_aggrs);
 	l->ar.end = r->ar.end;
-	l->age = 0;
 	damon_destroy_region(r, t);
 }
 
@@ -300,15 +300,20 @@ static bool damon_alike(const struct damon_region *l,
 }
 
 /*
- * Close an aggregation for @r: it gets one older and its access history
- * learns the count.  Returns whether this is a discovery: an access in a
- * region that was cold.
+ * Close an aggregation for @r: it gets one older, or starts a new age if its
+ * count moved by more than @threshold since the last aggregation, and its
+ * access history learns the count.  Returns whether this is a discovery: an
+ * access in a region that was cold.
  */
-static bool damon_age_region(struct damon_region *r)
+static bool damon_age_region(struct damon_region *r, unsigned int threshold)
 {
 	bool found = r->nr_accesses && r->cold_aggrs >= DAMON_COLD_AGGRS;
 
-	r->age++;
+	if (abs_diff(r->nr_accesses, r->last_nr_accesses) > threshold)
+		r->age = 0;
+	else if (r->age < UINT_MAX)
+		r->age++;
+	r->last_nr_accesses = r->nr_accesses;
 	if (r->nr_accesses)
 		r->cold_aggrs = 0;
 	else if (r->cold_aggrs < U8_MAX)
@@ -344,7 +349,7 @@ unsigned int damon_merge_regions_of(struct damon_target *t,
 	unsigned int nr_found = 0;
 
 	damon_for_each_region_safe(r, next, t) {
-		nr_found += damon_age_region(r);
+		nr_found += damon_age_region(r, threshold);
 		if (prev && prev->ar.end == r->ar.start &&
 		    damon_alike(prev, r, threshold) &&
 		    damon_sz_region(prev) + damon_sz_region(r) <= sz_limit)

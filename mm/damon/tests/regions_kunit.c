@@ -177,8 +177,9 @@ static void damon_split_region_at_quarter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, right->nr_accesses, 7U);
 	KUNIT_EXPECT_EQ(test, r->sampling_addr, P(60));
 	KUNIT_EXPECT_EQ(test, right->sampling_addr, P(60));
-	KUNIT_EXPECT_EQ(test, r->age, 0U);
-	KUNIT_EXPECT_EQ(test, right->age, 0U);
+	/* And the age: the frequency of the pieces has not changed. */
+	KUNIT_EXPECT_EQ(test, r->age, 5U);
+	KUNIT_EXPECT_EQ(test, right->age, 5U);
 }
 
 static void damon_split_region_at_bad_size(struct kunit *test)
@@ -296,12 +297,14 @@ static void damon_merge_two_regions_weighted(struct kunit *test)
 	l->nr_accesses = 10;
 	r->nr_accesses = 20;
 	l->age = 3;
+	r->age = 10;
 
 	damon_merge_two_regions(t, l, r);
 	damon_test_expect_ranges(test, t, &expect);
 	/* (10 * 100 + 20 * 200) / 300 = 16.67, rounded down. */
 	KUNIT_EXPECT_EQ(test, l->nr_accesses, 16U);
-	KUNIT_EXPECT_EQ(test, l->age, 0U);
+	/* (3 * 100 + 10 * 200) / 300 = 7.67, rounded down. */
+	KUNIT_EXPECT_EQ(test, l->age, 7U);
 }
 
 static void damon_merge_two_regions_hotter_left(struct kunit *test)
@@ -374,25 +377,40 @@ static void damon_merge_regions_of_table(struct kunit *test)
 	damon_test_expect_ranges(test, t, &c->expect);
 }
 
-/* Regions that are not merged get older; merged ones start again. */
+/*
+ * An aggregation makes every region one older, except those whose count
+ * moved by more than the threshold since the last one: they start again at
+ * 0.  Merged regions take the size-weighted mean of the ages.
+ */
 static void damon_merge_regions_of_age(struct kunit *test)
 {
 	struct damon_target *t = damon_test_new_target(test);
-	struct damon_region *a, *b, *c;
+	struct damon_region *a, *b, *c, *d;
 
 	a = damon_test_add_region(test, t, 0, P(10));
-	b = damon_test_add_region(test, t, P(10), P(20));
-	c = damon_test_add_region(test, t, P(20), P(30));
-	a->nr_accesses = 0;
-	b->nr_accesses = 0;
-	c->nr_accesses = 20;
+	b = damon_test_add_region(test, t, P(10), P(40));
+	c = damon_test_add_region(test, t, P(50), P(60));
+	d = damon_test_add_region(test, t, P(70), P(80));
 	a->age = 4;
+	b->age = 1;
+	/* Kept its frequency within the threshold of 2: one older. */
+	c->last_nr_accesses = 18;
+	c->nr_accesses = 20;
 	c->age = 4;
+	/* Moved by 3: a new age. */
+	d->last_nr_accesses = 17;
+	d->nr_accesses = 20;
+	d->age = 9;
 
 	damon_merge_regions_of(t, 2, P(1000));
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
-	KUNIT_EXPECT_EQ(test, a->age, 0U);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
+	/* a (5) and b (2) merged: (5 * 10 + 2 * 30) / 40 = 2.75. */
+	KUNIT_EXPECT_EQ(test, damon_sz_region(a), P(40));
+	KUNIT_EXPECT_EQ(test, a->age, 2U);
 	KUNIT_EXPECT_EQ(test, c->age, 5U);
+	KUNIT_EXPECT_EQ(test, d->age, 0U);
+	/* The next aggregation compares with this one's count. */
+	KUNIT_EXPECT_EQ(test, d->last_nr_accesses, 20U);
 }
 
 /* A region with accesses never merges with one without, however close. */
