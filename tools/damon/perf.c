@@ -3,8 +3,10 @@
  * The text perf script prints for damon:damon_aggregated, one region a line:
  *
  *   kdamond.0   123 [001]  4567.123456: damon:damon_aggregated: \
- *	target_id=4242 nr_regions=12 140737488289792-140737488293888: 5
+ *	target_id=4242 nr_regions=12 140737488289792-140737488293888: 5 3
  *
+ * The last number, the region's age, is read and not kept (the model has
+ * none; kernels before it was added end the line with nr_accesses).
  * What comes before the timestamp varies; the timestamp is the last token
  * before the event name.  Consecutive events are grouped into snapshots:
  * a new snapshot starts when the timestamp moves by more than EPSILON_NS
@@ -184,7 +186,7 @@ int dm_read_perf(const char *name, const unsigned char *ubuf, size_t len,
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		const char *eol = nl ? nl : end, *p, *ev;
 		uint64_t ts, id, start, rend;
-		uint32_t nrr, acc;
+		uint32_t nrr, acc, age;
 		int new_snap = 0, new_target = 0;
 
 		lineno++;
@@ -213,7 +215,9 @@ int dm_read_perf(const char *name, const unsigned char *ubuf, size_t len,
 		    expect(&p, eol, " nr_regions=") || parse_u32(&p, eol, &nrr) ||
 		    expect(&p, eol, " ") || parse_u64(&p, eol, &start) ||
 		    expect(&p, eol, "-") || parse_u64(&p, eol, &rend) ||
-		    expect(&p, eol, ": ") || parse_u32(&p, eol, &acc) || p != eol) {
+		    expect(&p, eol, ": ") || parse_u32(&p, eol, &acc) ||
+		    (p != eol && (expect(&p, eol, " ") ||
+				  parse_u32(&p, eol, &age))) || p != eol) {
 			dm_seterr(e, name, "line", lineno,
 				  "malformed damon_aggregated fields");
 			goto out;

@@ -48,6 +48,9 @@ basic_raw='# time_s target start end size nr_accesses
 same "raw of a record" "$basic_raw" "$($BIN raw "$F/basic.rec")"
 same "raw of perf script text" "$basic_raw" "$($BIN raw "$F/basic.perf")"
 same "raw of perf script text on stdin" "$basic_raw" "$($BIN raw - < "$F/basic.perf")"
+# Kernels with region ages end each line with the age: read, not kept.
+sed 's/: \([0-9]*\)$/: \1 7/' "$F/basic.perf" > "$T/age.perf"
+same "raw of perf script text with ages" "$basic_raw" "$($BIN raw "$T/age.perf")"
 same "raw of a record on a pipe" "$basic_raw" "$(cat "$F/basic.rec" | $BIN raw -)"
 same "raw of a file with two runs" "$basic_raw
 # run 2
@@ -289,6 +292,10 @@ bad "perf script of another event" "$F/other-event.perf" "$P/other-event.perf: l
 bad "perf script cut inside a target" "$F/trunc.perf" "$P/trunc.perf: line 5: end of input: target 4242 (from line 4) got 2 of its 3 regions"
 bad "perf script start >= end" "$F/startend.perf" "$P/startend.perf: line 1: region start 8192 >= end 4096"
 bad "perf script without timestamp" "$F/notime.perf" "$P/notime.perf: line 1: no timestamp before the event name"
+sed '2s/$/ x/' "$T/age.perf" > "$T/age-junk.perf"
+bad "perf script with junk after the age" "$T/age-junk.perf" "$P/age-junk.perf: line 2: malformed damon_aggregated fields"
+sed '2s/$/ /;2s/ 7 $/ 7 8/' "$T/age.perf" > "$T/age-two.perf"
+bad "perf script with two numbers after nr_accesses" "$T/age-two.perf" "$P/age-two.perf: line 2: malformed damon_aggregated fields"
 printf 'hello\n' > "$T/text.txt"
 bad "unrelated text" "$T/text.txt" "$P/text.txt: line 1: not a damon:damon_aggregated event"
 printf '\n# comment\n\n' > "$T/blank.perf"
