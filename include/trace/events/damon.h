@@ -4,7 +4,9 @@
  *
  * damon_aggregated reports each region of each target at the end of every
  * aggregation interval, after the regions were merged and before their
- * counts are reset.  Record it with "perf record -e damon:damon_aggregated".
+ * counts are reset, as "<start>-<end>: <nr_accesses> <age>" after the target
+ * and the region count (the shape damo's perf script parser reads).  Record
+ * it with "perf record -e damon:damon_aggregated".
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM damon
@@ -26,17 +28,20 @@ TRACE_EVENT(damon_aggregated,
 			     __field(unsigned int, nr_regions)
 			     __field(unsigned long, start)
 			     __field(unsigned long, end)
-			     __field(unsigned int, nr_accesses)),
+			     __field(unsigned int, nr_accesses)
+			     __field(unsigned int, age)),
 
 	    TP_fast_assign(__entry->target_id = t->id;
 			   __entry->nr_regions = nr_regions;
 			   __entry->start = r->ar.start;
 			   __entry->end = r->ar.end;
-			   __entry->nr_accesses = r->nr_accesses;),
+			   __entry->nr_accesses = r->nr_accesses;
+			   __entry->age = r->age;),
 
-	    TP_printk("target_id=%lu nr_regions=%u %lu-%lu: %u",
+	    TP_printk("target_id=%lu nr_regions=%u %lu-%lu: %u %u",
 		      __entry->target_id, __entry->nr_regions,
-		      __entry->start, __entry->end, __entry->nr_accesses)
+		      __entry->start, __entry->end, __entry->nr_accesses,
+		      __entry->age)
 );
 
 #endif /* _TRACE_DAMON_H */

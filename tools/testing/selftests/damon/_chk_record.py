@@ -152,7 +152,7 @@ def check_hot(snaps, hot, buf, last, min_hot, max_cold):
 
 
 TRACE_EVENT = re.compile(r'damon_aggregated: target_id=(\d+) nr_regions=(\d+) '
-                         r'(\d+)-(\d+): (\d+)$')
+                         r'(\d+)-(\d+): (\d+) (\d+)$')
 
 
 def parse_trace(path):
@@ -181,7 +181,8 @@ def parse_trace(path):
                             f'the events that follow do not match')
         if not aggs or tid in (t for t, _ in aggs[-1]):
             aggs.append([])
-        aggs[-1].append((tid, [e[2:] for e in group]))
+        # The record has no ages: compare start, end and nr_accesses.
+        aggs[-1].append((tid, [e[2:5] for e in group]))
         i += nr
     return len(events), aggs
 

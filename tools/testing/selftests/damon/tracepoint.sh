@@ -1,37 +1,58 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The damon:damon_aggregated tracepoint, through tracefs and through perf.
+# The damon:damon_aggregated tracepoint, through tracefs and through perf:
+# its format, its fields (the region age included, which grows while a
+# sleeping target's regions stay cold), and perf script lines in the shape
+# damo's parser reads, ten fields ending "<start>-<end>: <nr_accesses> <age>".
 # shellcheck disable=SC2317 # functions run through check()
 
 source "$(dirname "$0")/_common.sh"
 damon_require
 
 ev=$TRACING_DIR/events/damon/damon_aggregated
-fmt='print fmt: "target_id=%lu nr_regions=%u %lu-%lu: %u"'
+fmt='print fmt: "target_id=%lu nr_regions=%u %lu-%lu: %u %u"'
 log=/tmp/damon_trace.$$
 pdata=/tmp/damon_perf.$$.data
 on_exit "rm -f $log $pdata"
 
 # events_ok PID FILE: FILE has damon_aggregated events, all well formed,
-# all of target PID, all with start < end.
+# all of target PID, all with start < end, and some region reached the age
+# of 10 aggregations (a sleeping target's regions stay cold: 3 s are ~30).
 events_ok() {
 	awk -v pid="$1" '
 	/damon_aggregated: / {
 		n++
 		line = $0
 		sub(/.*damon_aggregated: /, "", line)
-		if (line !~ /^target_id=[0-9]+ nr_regions=[0-9]+ [0-9]+-[0-9]+: [0-9]+$/) {
+		if (line !~ /^target_id=[0-9]+ nr_regions=[0-9]+ [0-9]+-[0-9]+: [0-9]+ [0-9]+$/) {
 			if (bad++ < 3) print "# unparsable: " $0
 			next
 		}
 		split(line, f, /[ =:-]+/)
 		if (f[2] != pid && wrong++ < 3) print "# target_id not " pid ": " $0
 		if (f[5] + 0 >= f[6] + 0 && empty++ < 3) print "# empty region: " $0
+		if (f[8] + 0 > age) age = f[8] + 0
 	}
 	END {
-		print "# " n + 0 " damon_aggregated events"
-		exit !(n > 0 && !bad && !wrong && !empty)
+		print "# " n + 0 " damon_aggregated events, oldest region " age + 0
+		exit !(n > 0 && !bad && !wrong && !empty && age >= 10)
 	}' "$2"
+}
+
+# damo_parses FILE: every line of the perf script output FILE splits, at
+# white space, into the ten fields damo reads: comm, pid, [cpu], "time:",
+# the event, target_id=, nr_regions=, "start-end:", nr_accesses, age.
+damo_parses() {
+	awk '
+	{
+		n++
+		if (NF != 10 || $4 !~ /^[0-9]+\.[0-9]+:$/ ||
+		    $5 != "damon:damon_aggregated:" || $6 !~ /^target_id=[0-9]+$/ ||
+		    $7 !~ /^nr_regions=[0-9]+$/ || $8 !~ /^[0-9]+-[0-9]+:$/ ||
+		    $9 !~ /^[0-9]+$/ || $10 !~ /^[0-9]+$/)
+			if (bad++ < 3) print "# not as damo reads it: " $0
+	}
+	END { exit !(n > 0 && !bad) }' "$1"
 }
 
 # monitor PID: start monitoring PID with the default attributes.
@@ -48,7 +69,8 @@ fi
 check "event damon:damon_aggregated exists" test -d "$ev"
 check "its print format" grep -qF "$fmt" "$ev/format"
 for field in "unsigned long target_id" "unsigned int nr_regions" \
-	"unsigned long start" "unsigned long end" "unsigned int nr_accesses"; do
+	"unsigned long start" "unsigned long end" "unsigned int nr_accesses" \
+	"unsigned int age"; do
 	check "its field '$field'" grep -qF "field:$field;" "$ev/format"
 done
 
@@ -80,5 +102,6 @@ check "perf record -e damon:damon_aggregated" eval "timeout 120 perf record \
 check "monitoring stopped" expect_write "$DAMON_DIR/monitor_on" off OK
 check "perf script" eval "timeout 120 perf script -i $pdata > $log 2> /dev/null"
 check "perf: events parse, target_id is the PID $target" events_ok "$target" "$log"
+check "perf: lines in the shape damo's perf script parser reads" damo_parses "$log"
 
 ktap_finish
