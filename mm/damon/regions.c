@@ -379,6 +379,7 @@ static unsigned int damon_goal_max(const struct damon_ctx *ctx)
  */
 void damon_reset_regions_goal(struct damon_ctx *ctx)
 {
+	damon_assert_owner(ctx);
 	ctx->nr_regions_goal = damon_goal_max(ctx);
 }
 
@@ -401,6 +402,7 @@ void damon_merge_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses)
 	unsigned int goal = ctx->nr_regions_goal, nr_found = 0;
 	struct damon_target *t;
 
+	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx)
 		nr_found += damon_merge_regions_of(t, threshold, ctx->sz_limit);
 
@@ -596,6 +598,7 @@ void damon_split_regions(struct damon_ctx *ctx, unsigned int max_nr_accesses)
 	struct damon_region *r, *next;
 	struct damon_target *t;
 
+	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx)
 		nr += damon_nr_regions(t);
 	damon_for_each_target(t, ctx)
@@ -643,6 +646,7 @@ unsigned int damon_cap_regions(struct damon_ctx *ctx)
 	unsigned int merged = 0;
 	bool progress = true;
 
+	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx)
 		nr += damon_nr_regions(t);
 	while (nr > max && progress) {

@@ -442,6 +442,7 @@ static void damon_va_init(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
 
+	damon_assert_owner(ctx);
 	list_for_each_entry(t, &ctx->targets, list) {
 		/* A user may have given the target regions of its own. */
 		if (list_empty(&t->regions_list))
@@ -461,6 +462,7 @@ static void damon_va_update(struct damon_ctx *ctx)
 	struct damon_target *t;
 	int nr_ranges, err;
 
+	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
 		if (!damon_nr_regions(t)) {
 			damon_va_init_target(ctx, t);
@@ -696,6 +698,7 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
 
+	damon_assert_owner(ctx);
 	list_for_each_entry(t, &ctx->targets, list)
 		damon_va_sample_target(ctx, t, false);
 }
@@ -710,6 +713,7 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 	unsigned int max_nr_accesses = 0;
 	struct damon_target *t;
 
+	damon_assert_owner(ctx);
 	list_for_each_entry(t, &ctx->targets, list)
 		max_nr_accesses = max(max_nr_accesses,
 				      damon_va_sample_target(ctx, t, true));
@@ -738,6 +742,7 @@ static void damon_va_reset_aggregated(struct damon_ctx *ctx)
 {
 	struct damon_target *t;
 
+	damon_assert_owner(ctx);
 	damon_for_each_target(t, ctx) {
 		if (t->search_next == DAMON_VA_SEARCH_DONE)
 			t->search_next = 0;
