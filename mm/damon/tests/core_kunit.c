@@ -625,6 +625,7 @@ struct damon_acc_result {
 
 struct damon_acc_state {
 	const struct damon_acc_workload *wl;
+	struct damon_target *target;
 	unsigned long nr_samples;
 	unsigned int nr_aggrs;
 	struct damon_acc_result res[DAMON_ACC_NR_AGGRS];
@@ -721,6 +722,28 @@ static int damon_acc_after_aggregation(struct damon_ctx *ctx)
 	return ++st->nr_aggrs >= DAMON_ACC_NR_AGGRS;
 }
 
+/*
+ * Make @ctx monitor the synthetic workload @wl through the test primitives,
+ * with one target over its whole space.  Returns the state the primitives
+ * and the callbacks share, or fails the test.
+ */
+static struct damon_acc_state *
+damon_acc_setup(struct kunit *test, struct damon_ctx *ctx,
+		const struct damon_acc_workload *wl)
+{
+	struct damon_acc_state *st;
+
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->wl = wl;
+	ctx->primitive.init = damon_acc_init;
+	ctx->primitive.prepare_access_checks = damon_acc_prepare;
+	ctx->primitive.check_accesses = damon_acc_check;
+	ctx->callback.private = st;
+	st->target = damon_test_add_target(test, ctx, 1, 0, wl->space);
+	return st;
+}
+
 /* Recall and precision both at least 90%. */
 static bool damon_acc_found(const struct damon_acc_result *res,
 			    unsigned long hot_size)
@@ -743,15 +766,8 @@ static void damon_kdamond_accuracy(struct kunit *test)
 	unsigned int i;
 
 	damon_skip_if_busy(test);
-	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, st);
-	st->wl = wl;
-	ctx->primitive.init = damon_acc_init;
-	ctx->primitive.prepare_access_checks = damon_acc_prepare;
-	ctx->primitive.check_accesses = damon_acc_check;
+	st = damon_acc_setup(test, ctx, wl);
 	ctx->callback.after_aggregation = damon_acc_after_aggregation;
-	ctx->callback.private = st;
-	damon_test_add_target(test, ctx, 1, 0, wl->space);
 
 	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1), 0);
 	/* 60 aggregations of 100 ms take 6 s, a little more on a slow VM. */
@@ -805,18 +821,10 @@ static void damon_kdamond_cpu_1000_regions(struct kunit *test)
 	struct task_struct *kdamond;
 	struct damon_acc_state *st;
 	unsigned long nr_samples;
-	struct damon_target *t;
 
 	damon_skip_if_busy(test);
-	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, st);
-	st->wl = &damon_acc_workloads[0];
 	KUNIT_ASSERT_EQ(test, damon_set_attrs(ctx, &attrs), 0);
-	ctx->primitive.init = damon_acc_init;
-	ctx->primitive.prepare_access_checks = damon_acc_prepare;
-	ctx->primitive.check_accesses = damon_acc_check;
-	ctx->callback.private = st;
-	t = damon_test_add_target(test, ctx, 1, 0, st->wl->space);
+	st = damon_acc_setup(test, ctx, &damon_acc_workloads[0]);
 
 	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1), 0);
 	mutex_lock(&ctx->lock);
@@ -835,7 +843,7 @@ static void damon_kdamond_cpu_1000_regions(struct kunit *test)
 	cpu_ns = READ_ONCE(kdamond->se.sum_exec_runtime) - start_cpu;
 	wall_ns = ktime_get_ns() - start_wall;
 	nr_samples = READ_ONCE(st->nr_samples) - nr_samples;
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 1000U);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(st->target), 1000U);
 	damon_stop(&ctx, 1);
 	put_task_struct(kdamond);
 
