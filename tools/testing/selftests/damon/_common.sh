@@ -207,6 +207,18 @@ start_target() {
 	on_exit "kill $TARGET_PID; wait $TARGET_PID"
 }
 
+# start_workload FILE CMD...: start_target CMD, its output going to FILE,
+# and wait up to 300 s for the first line it prints once its memory is
+# ready (or for it to die).  The workload's PID is TARGET_PID.
+start_workload() {
+	local out=$1
+
+	shift
+	start_target "$@" > "$out"
+	wait_for 300 _printed_or_gone "$out" "$TARGET_PID"
+}
+_printed_or_gone() { [ -s "$1" ] || ! kill -0 "$2" 2> /dev/null; }
+
 # ---- the kernel log ------------------------------------------------------
 
 # What a kernel in trouble prints: oopses, BUG and WARN, KASAN, lockdep,

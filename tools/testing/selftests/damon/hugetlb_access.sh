@@ -32,10 +32,8 @@ size_mib=$((want * size_kb / 1024))
 hot_mib=$(( size_kb >= 16384 ? size_kb / 1024 : 16 ))
 ktap_msg "$want huge pages of $size_kb KiB: buffer $size_mib MiB, hot $hot_mib MiB"
 
-start_target "$TEST_DIR/access_workload" "$size_mib" 0 "$hot_mib" 600 hugetlb > "$out"
+start_workload "$out" "$TEST_DIR/access_workload" "$size_mib" 0 "$hot_mib" 600 hugetlb
 workload=$TARGET_PID
-ready() { [ -s "$out" ] || ! kill -0 "$workload" 2> /dev/null; }
-wait_for 300 ready
 read -r _ buffer _ hot < "$out"
 check "access_workload mapped its hugetlb buffer" test -n "$hot"
 ktap_msg "workload $workload: buffer $buffer, hot $hot"

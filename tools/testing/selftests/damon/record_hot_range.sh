@@ -18,10 +18,8 @@ on_exit "rm -f $out $rec $trace"
 rm -f "$out" "$rec"
 
 # A 256 MiB buffer whose 16 MiB at offset 128 MiB are written all the time.
-start_target "$TEST_DIR/access_workload" 256 128 16 600 > "$out"
+start_workload "$out" "$TEST_DIR/access_workload" 256 128 16 600
 workload=$TARGET_PID
-ready() { [ -s "$out" ] || ! kill -0 "$workload" 2> /dev/null; }
-wait_for 300 ready
 read -r _ buffer _ hot < "$out"
 check "access_workload populated its buffer" test -n "$hot"
 ktap_msg "workload $workload: buffer $buffer, hot $hot"

@@ -26,10 +26,8 @@ if [ ! -d "$ev" ] || ! command -v python3 > /dev/null; then
 fi
 
 # 64 GiB, one page per 2 MiB, 4 hot pages.
-start_target "$TEST_DIR/sparse_workload" 64 2048 4 600 > "$out"
+start_workload "$out" "$TEST_DIR/sparse_workload" 64 2048 4 600
 workload=$TARGET_PID
-ready() { [ -s "$out" ] || ! kill -0 "$workload" 2> /dev/null; }
-wait_for 300 ready
 check "sparse_workload populated its mapping" grep -q '^buffer .* hot ' "$out"
 ktap_msg "workload $workload: $(cat "$out")"
 
