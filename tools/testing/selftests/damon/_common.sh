@@ -219,6 +219,25 @@ start_workload() {
 }
 _printed_or_gone() { [ -s "$1" ] || ! kill -0 "$2" 2> /dev/null; }
 
+# trace_start KB EVENT_DIR...: clear the trace buffer, KB per CPU, and
+# enable the events; the buffer size, tracing_on and the events are put
+# back at exit.
+trace_start() {
+	local kb=$1 old_kb ev
+
+	shift
+	old_kb=$(sed 's/.*expanded: \([0-9]*\).*/\1/' "$TRACING_DIR/buffer_size_kb")
+	on_exit "echo $old_kb > $TRACING_DIR/buffer_size_kb"
+	on_exit "echo $(cat "$TRACING_DIR/tracing_on") > $TRACING_DIR/tracing_on"
+	echo "$kb" > "$TRACING_DIR/buffer_size_kb"
+	echo 1 > "$TRACING_DIR/tracing_on"
+	: > "$TRACING_DIR/trace"
+	for ev in "$@"; do
+		on_exit "echo 0 > $ev/enable"
+		echo 1 > "$ev/enable"
+	done
+}
+
 # ---- the kernel log ------------------------------------------------------
 
 # What a kernel in trouble prints: oopses, BUG and WARN, KASAN, lockdep,

@@ -31,14 +31,7 @@ workload=$TARGET_PID
 check "sparse_workload populated its mapping" grep -q '^buffer .* hot ' "$out"
 ktap_msg "workload $workload: $(cat "$out")"
 
-kb=$(sed 's/.*expanded: \([0-9]*\).*/\1/' "$TRACING_DIR/buffer_size_kb")
-on_exit "echo $kb > $TRACING_DIR/buffer_size_kb"
-on_exit "echo $(cat "$TRACING_DIR/tracing_on") > $TRACING_DIR/tracing_on"
-on_exit "echo 0 > $ev/enable"
-echo 8192 > "$TRACING_DIR/buffer_size_kb"
-echo 1 > "$TRACING_DIR/tracing_on"
-: > "$TRACING_DIR/trace"
-echo 1 > "$ev/enable"
+trace_start 8192 "$ev"
 
 check "attrs set" write_reads "$DAMON_DIR/attrs" "$DEFAULT_ATTRS" "$DEFAULT_ATTRS"
 check "target set" write_reads "$DAMON_DIR/target_ids" "$workload" "$workload"
