@@ -312,22 +312,25 @@ static const struct mm_walk_ops damon_mkold_ops = {
 
 /**
  * damon_va_mkold() - make the page mapped at a user address old.
- * @mm:		the address space.
+ * @vma:	the VMA that maps @addr, or NULL if none does.
  * @addr:	the address.
  *
- * Does nothing if @addr is not mapped, or is mapped by a page without a
+ * Does nothing if @vma is NULL, or if @addr is mapped by a page without a
  * normal struct page.  A hugetlb or transparent huge page is made old whole.
  *
- * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
+ * Context: Process context, with the mmap read lock of @vma's mm held.  May
+ * sleep.
  * Return: true if the page is left marked idle, for damon_va_young().
  */
-bool damon_va_mkold(struct mm_struct *mm, unsigned long addr)
+bool damon_va_mkold(struct vm_area_struct *vma, unsigned long addr)
 {
 	struct damon_page_walk w = { .mkold = true };
 
+	if (!vma)
+		return false;
 	addr &= PAGE_MASK;
-	mmap_assert_locked(mm);
-	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_mkold_ops, &w);
+	mmap_assert_locked(vma->vm_mm);
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &damon_mkold_ops, &w);
 	return w.idle_marked;
 }
 
@@ -369,7 +372,7 @@ static const struct mm_walk_ops damon_young_ops = {
 
 /**
  * damon_va_young() - test whether the page at a user address was accessed.
- * @mm:		the address space.
+ * @vma:	the VMA that maps @addr, or NULL if none does.
  * @addr:	the address.
  * @idle_marked: what damon_va_mkold() returned when it made the page old.
  * @folio_sz:	set to the size of the page table mapping found at @addr:
@@ -379,11 +382,12 @@ static const struct mm_walk_ops damon_young_ops = {
  *		aligned block of that size has the same answer from the page
  *		table; secondary MMUs are asked about @addr alone.
  *
- * Context: Process context, with mmap_read_lock(@mm) held.  May sleep.
+ * Context: Process context, with the mmap read lock of @vma's mm held.  May
+ * sleep.
  * Return: true if the page was accessed since damon_va_mkold() made it old;
  * false if not, or if @addr is not mapped by a normal page.
  */
-bool damon_va_young(struct mm_struct *mm, unsigned long addr,
+bool damon_va_young(struct vm_area_struct *vma, unsigned long addr,
 		    bool idle_marked, unsigned long *folio_sz)
 {
 	struct damon_page_walk res = {
@@ -391,9 +395,13 @@ bool damon_va_young(struct mm_struct *mm, unsigned long addr,
 		.idle_marked = idle_marked,
 	};
 
+	*folio_sz = PAGE_SIZE;
+	if (!vma)
+		return false;
 	addr &= PAGE_MASK;
-	mmap_assert_locked(mm);
-	walk_page_range(mm, addr, addr + PAGE_SIZE, &damon_young_ops, &res);
+	mmap_assert_locked(vma->vm_mm);
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &damon_young_ops,
+			    &res);
 	*folio_sz = res.folio_sz;
 	return res.young;
 }

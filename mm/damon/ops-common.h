@@ -65,8 +65,8 @@ bool damon_va_can_search(void);
 int damon_va_search(struct mm_struct *mm, unsigned long start,
 		    unsigned long end, struct damon_search_walk *w);
 
-bool damon_va_mkold(struct mm_struct *mm, unsigned long addr);
-bool damon_va_young(struct mm_struct *mm, unsigned long addr,
+bool damon_va_mkold(struct vm_area_struct *vma, unsigned long addr);
+bool damon_va_young(struct vm_area_struct *vma, unsigned long addr,
 		    bool idle_marked, unsigned long *folio_sz);
 
 #endif	/* _MM_DAMON_OPS_COMMON_H */
