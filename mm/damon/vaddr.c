@@ -102,7 +102,7 @@
  * spot beside a known one waits for at most that many sweeps (or for its
  * sampling), one far from any is found at the next sweep.
  */
-#define DAMON_VA_EXPLAINED_EVERY	4
+#define DAMON_VA_EXPLAINED_EVERY	8
 
 /* &damon_target->search_next of a target whose last sweep has ended. */
 #define DAMON_VA_SEARCH_DONE	ULONG_MAX
