@@ -238,6 +238,18 @@ trace_start() {
 	done
 }
 
+# An awk function for the scripts that read the trace: ts(EVENT), the
+# timestamp (in seconds) of the current line if it is an EVENT event, given
+# with its colon ("mmap_lock_released:"), or -1.
+# shellcheck disable=SC2016,SC2034 # awk code; used by the scripts that source this
+TRACE_AWK_TS='
+function ts(ev,   i) {
+	for (i = 1; i < NF; i++)
+		if ($(i + 1) == ev)
+			return substr($i, 1, length($i) - 1) + 0
+	return -1
+}'
+
 # ---- the kernel log ------------------------------------------------------
 
 # What a kernel in trouble prints: oopses, BUG and WARN, KASAN, lockdep,

@@ -49,13 +49,7 @@ cp "$TRACING_DIR/trace" "$trace"
 # (the debug one) makes fewer passes than the attributes ask.  Only the
 # acquisitions between the first and the last whole aggregation count.
 holds_bounded() {
-	awk '
-	function ts(ev,   i) {
-		for (i = 1; i < NF; i++)
-			if ($(i + 1) == ev)
-				return substr($i, 1, length($i) - 1) + 0
-		return -1
-	}
+	awk "$TRACE_AWK_TS"'
 	/mmap_lock_acquire_returned:/ { t[++nacq] = ts("mmap_lock_acquire_returned:") }
 	/damon_aggregated:/ {
 		now = ts("damon:damon_aggregated:")

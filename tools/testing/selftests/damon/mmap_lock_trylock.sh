@@ -51,13 +51,7 @@ cp "$TRACING_DIR/trace" "$trace"
 # never_waited FILE: the kdamond's lock attempts in FILE each returned
 # within 10 ms, and at least one found the lock taken.
 never_waited() {
-	awk '
-	function ts(ev,   i) {
-		for (i = 1; i < NF; i++)
-			if ($(i + 1) == ev)
-				return substr($i, 1, length($i) - 1) + 0
-		return -1
-	}
+	awk "$TRACE_AWK_TS"'
 	/ mmap_lock_start_locking: / { t0 = ts("mmap_lock_start_locking:"); tries++ }
 	/ mmap_lock_acquire_returned: / {
 		t = ts("mmap_lock_acquire_returned:")
