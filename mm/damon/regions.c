@@ -129,8 +129,8 @@ static DEFINE_PER_CPU(struct rnd_state, damon_rnd_state);
  * The numbers choose sampling addresses and cut points: they need to be
  * spread, not unpredictable.  So they come from a per-CPU prandom state,
  * seeded from the kernel's random pool late at boot (before anything can
- * monitor), a few instructions each,
- * where get_random_u64() cost the kdamond an eighth of its time.
+ * monitor): a few instructions each, where get_random_u64() cost the
+ * kdamond an eighth of its time.
  *
  * Context: Any context.
  * Return: a number in [@start, @end), or @start if the range is empty.
