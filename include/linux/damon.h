@@ -16,7 +16,9 @@
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 /*
@@ -151,7 +153,152 @@ static inline void damon_report_lead(struct damon_target *t,
 		};
 }
 
+/* The scale of &struct damon_wmarks: free memory in permille of the total. */
+#define DAMON_PERMILLE		1000U
+
+/* The largest weight of a &struct damon_quota. */
+#define DAMON_MAX_WEIGHT	100U
+
+/**
+ * enum damon_action - what a scheme does to the memory of the regions it
+ *	matches.
+ * @DAMON_ACT_WILLNEED:	read the swapped-out and file pages ahead, as
+ *			madvise(MADV_WILLNEED) does.
+ * @DAMON_ACT_COLD:	deactivate the pages, so that reclaim takes them
+ *			first (MADV_COLD).
+ * @DAMON_ACT_PAGEOUT:	reclaim the pages now (MADV_PAGEOUT).
+ * @DAMON_ACT_HUGEPAGE:	allow transparent huge pages (MADV_HUGEPAGE).
+ * @DAMON_ACT_NOHUGEPAGE: forbid transparent huge pages (MADV_NOHUGEPAGE).
+ * @DAMON_ACT_STAT:	nothing: only count the regions in the statistics.
+ * @NR_DAMON_ACTIONS:	the number of actions.
+ */
+enum damon_action {
+	DAMON_ACT_WILLNEED,
+	DAMON_ACT_COLD,
+	DAMON_ACT_PAGEOUT,
+	DAMON_ACT_HUGEPAGE,
+	DAMON_ACT_NOHUGEPAGE,
+	DAMON_ACT_STAT,
+	NR_DAMON_ACTIONS,
+};
+
+/**
+ * struct damon_pattern - the regions a scheme acts on.
+ * @min_sz_bytes:	the smallest region size, in bytes.
+ * @max_sz_bytes:	the largest region size, in bytes.
+ * @min_nr_accesses:	the least &damon_region->nr_accesses, in samples of
+ *			the aggregation interval that just ended.
+ * @max_nr_accesses:	the most &damon_region->nr_accesses.
+ * @min_age:		the least &damon_region->age, in aggregations.
+ * @max_age:		the most &damon_region->age.
+ *
+ * A region matches if each of its three values lies in its range, both
+ * ends included.
+ */
+struct damon_pattern {
+	unsigned long min_sz_bytes;
+	unsigned long max_sz_bytes;
+	unsigned int min_nr_accesses;
+	unsigned int max_nr_accesses;
+	unsigned int min_age;
+	unsigned int max_age;
+};
+
+/**
+ * struct damon_quota - how much a scheme may do per reset interval.
+ * @ms:			kdamond time spent acting, in milliseconds; 0 for no
+ *			limit.
+ * @bytes:		memory acted on, in bytes; 0 for no limit.
+ * @reset_ms:		the reset interval, in milliseconds.
+ * @weight_sz:		the weight of the region size in the priority.
+ * @weight_nr_accesses:	the weight of the access frequency.
+ * @weight_age:		the weight of the age.
+ *
+ * When a limit binds, the matching regions are taken in the order of
+ * their priority (see damon_scheme_priority()): the coldest first for
+ * @DAMON_ACT_COLD, @DAMON_ACT_PAGEOUT and @DAMON_ACT_NOHUGEPAGE, the
+ * hottest first for the others.
+ */
+struct damon_quota {
+	unsigned long ms;
+	unsigned long bytes;
+	unsigned long reset_ms;
+	unsigned int weight_sz;
+	unsigned int weight_nr_accesses;
+	unsigned int weight_age;
+};
+
+/**
+ * struct damon_wmarks - when a scheme is active.
+ * @free_mem:		whether the watermarks are used at all; a scheme
+ *			without them is always active.
+ * @low_permille:	the lowest free memory, in permille of the total,
+ *			at which the scheme is active.
+ * @high_permille:	the highest.
+ * @interval_us:	how often the free memory is read, in microseconds.
+ *			It is read at the end of an aggregation interval,
+ *			so at most once per aggregation.
+ *
+ * With @free_mem, a scheme is active only while the free memory is in
+ * [@low_permille, @high_permille]: proactive reclaim then idles while
+ * memory is plentiful, and leaves a machine that is short of it to the
+ * kernel's own reclaim.
+ */
+struct damon_wmarks {
+	bool free_mem;
+	unsigned int low_permille;
+	unsigned int high_permille;
+	unsigned long interval_us;
+};
+
+/**
+ * struct damon_scheme_stats - what a scheme did since it was set.
+ * @tried_regions:	regions that matched the pattern while the scheme
+ *			was active, counted at each aggregation.
+ * @tried_bytes:	their bytes.
+ * @applied_regions:	regions the action was applied to, in part or whole.
+ * @applied_bytes:	the bytes the action was applied to.
+ * @quota_exceeds:	aggregations at which the quota left matching
+ *			regions alone.
+ */
+struct damon_scheme_stats {
+	u64 tried_regions;
+	u64 tried_bytes;
+	u64 applied_regions;
+	u64 applied_bytes;
+	u64 quota_exceeds;
+};
+
+/**
+ * struct damon_scheme - an action for the regions of an access pattern.
+ * @pattern:	the regions acted on.
+ * @action:	what is done to them.
+ * @quota:	how much may be done.
+ * @wmarks:	when anything is done.
+ * @list:	link in &damon_ctx->schemes.
+ *
+ * Make one with damon_new_scheme(); give a context its schemes with
+ * damon_set_schemes().  The kdamond applies them at the end of each
+ * aggregation interval, after the regions were merged and shown to the
+ * user, and before the counts are reset.
+ */
+struct damon_scheme {
+	struct damon_pattern pattern;
+	enum damon_action action;
+	struct damon_quota quota;
+	struct damon_wmarks wmarks;
+	struct list_head list;
+/* private: */
+	struct damon_scheme_stats stats;	/* under &damon_ctx->stats_lock */
+	bool active;			/* the last verdict of the watermarks */
+	ktime_t wmarks_read;		/* when the free memory was read */
+	ktime_t quota_start;		/* the start of the reset interval */
+	u64 quota_used_ns;		/* time spent acting in the interval */
+	unsigned long quota_used_bytes;	/* bytes acted on in the interval */
+};
+
 struct damon_ctx;
+struct damon_candidate;
 
 /**
  * struct damon_primitive - how to monitor one kind of address space.
@@ -173,6 +320,12 @@ struct damon_ctx;
  * @target_valid: whether the target still exists.  kdamond stops once no
  *		target is valid.
  * @cleanup:	called by kdamond right before it exits.
+ * @apply_scheme: apply an action to [@start, @end) of a target, which
+ *		lies within one of its regions.  Returns the bytes acted on,
+ *		or -EAGAIN if the address space was busy (the action is tried
+ *		again at the next aggregation), -EOPNOTSUPP if the action is
+ *		not supported, or another negative errno.  Never called for
+ *		%DAMON_ACT_STAT.
  * @searches:	the primitives find accessed memory in cold regions without
  *		sampling it, and report it with damon_report_lead() from
  *		@check_accesses.  The regions adjustment then spends no extra
@@ -189,6 +342,9 @@ struct damon_primitive {
 	void (*reset_aggregated)(struct damon_ctx *ctx);
 	bool (*target_valid)(struct damon_target *t);
 	void (*cleanup)(struct damon_ctx *ctx);
+	long (*apply_scheme)(struct damon_ctx *ctx, struct damon_target *t,
+			     unsigned long start, unsigned long end,
+			     enum damon_action action);
 	bool searches;
 };
 
@@ -245,6 +401,9 @@ struct damon_attrs {
  * @callback:	the user's callbacks.
  * @targets:	the monitoring targets.  Changed only while no kdamond runs,
  *		except by the kdamond itself.
+ * @schemes:	the operation schemes.  Changed only while no kdamond runs.
+ * @stats_lock:	guards the statistics of @schemes, which the kdamond
+ *		updates while it runs.
  * @lock:	protects @kdamond and the stop request; held to refuse
  *		changes while a kdamond runs.
  * @kdamond:	the context's kernel thread, NULL when none runs.
@@ -256,6 +415,8 @@ struct damon_ctx {
 	struct damon_primitive primitive;
 	struct damon_callback callback;
 	struct list_head targets;
+	struct list_head schemes;
+	spinlock_t stats_lock;		/* guards the schemes' statistics */
 
 	struct mutex lock;		/* guards @kdamond and the stop request */
 	struct task_struct *kdamond;	/* protected by @lock */
@@ -264,6 +425,8 @@ struct damon_ctx {
 	struct completion kdamond_done;	/* completed when kdamond exits */
 	unsigned int nr_regions_goal;	/* regions to sample; kdamond only */
 	unsigned long sz_limit;		/* the largest region; kdamond only */
+	struct damon_candidate *cands;	/* schemes.c's array; kdamond only */
+	unsigned int nr_cands_max;	/* the room in @cands */
 };
 
 #define damon_next_region(r) \
@@ -289,6 +452,12 @@ struct damon_ctx {
 
 #define damon_for_each_target_safe(t, next, ctx) \
 	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
+
+#define damon_for_each_scheme(s, ctx) \
+	list_for_each_entry(s, &(ctx)->schemes, list)
+
+#define damon_for_each_scheme_safe(s, next, ctx) \
+	list_for_each_entry_safe(s, next, &(ctx)->schemes, list)
 
 /**
  * damon_sz_region() - the size of a region.
@@ -326,6 +495,16 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_stop_request(struct damon_ctx *ctx, struct task_struct **kdamondp);
 int damon_stop_wait(struct damon_ctx *ctx, struct task_struct *kdamond);
+
+struct damon_scheme *damon_new_scheme(const struct damon_pattern *pattern,
+				      enum damon_action action,
+				      const struct damon_quota *quota,
+				      const struct damon_wmarks *wmarks);
+void damon_destroy_scheme(struct damon_scheme *s);
+int damon_validate_scheme(const struct damon_scheme *s);
+int damon_set_schemes(struct damon_ctx *ctx, struct list_head *schemes);
+void damon_scheme_get_stats(struct damon_ctx *ctx, struct damon_scheme *s,
+			    struct damon_scheme_stats *stats);
 
 #endif	/* CONFIG_DAMON */
 

@@ -242,7 +242,7 @@ unsigned int damon_nr_regions(const struct damon_target *t)
  *
  * The context has the default attributes (5 ms sampling, 100 ms
  * aggregation, 1 s regions update, 10 to 1000 regions), no targets, no
- * primitives and no callbacks.
+ * schemes, no primitives and no callbacks.
  *
  * Context: Process context, may sleep.
  * Return: the context, or NULL if out of memory.
@@ -255,6 +255,8 @@ struct damon_ctx *damon_new_ctx(void)
 		return NULL;
 	ctx->attrs = damon_default_attrs;
 	INIT_LIST_HEAD(&ctx->targets);
+	INIT_LIST_HEAD(&ctx->schemes);
+	spin_lock_init(&ctx->stats_lock);
 	mutex_init(&ctx->lock);
 	/* Completed while no kdamond runs: destroy and stop never wait. */
 	init_completion(&ctx->kdamond_done);
@@ -263,7 +265,8 @@ struct damon_ctx *damon_new_ctx(void)
 }
 
 /**
- * damon_destroy_ctx() - free a monitoring context with its targets.
+ * damon_destroy_ctx() - free a monitoring context with its targets and
+ *	schemes.
  * @ctx:	the context, or NULL.
  *
  * Does nothing, with a warning, if a kdamond still runs on @ctx: stop it
@@ -273,6 +276,7 @@ struct damon_ctx *damon_new_ctx(void)
  */
 void damon_destroy_ctx(struct damon_ctx *ctx)
 {
+	struct damon_scheme *s, *next_s;
 	struct damon_target *t, *next;
 
 	if (!ctx)
@@ -286,6 +290,9 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 	damon_assert_owner(ctx);
 	damon_for_each_target_safe(t, next, ctx)
 		damon_destroy_target(t);
+	damon_for_each_scheme_safe(s, next_s, ctx)
+		damon_destroy_scheme(s);
+	kvfree(ctx->cands);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 }
@@ -555,6 +562,7 @@ static void kdamond_exit(struct damon_ctx *ctx)
 	}
 	if (ctx->primitive.cleanup)
 		ctx->primitive.cleanup(ctx);
+	damon_schemes_stop(ctx);
 
 	pr_debug("kdamond (%d) finishes\n", current->pid);
 
@@ -577,9 +585,10 @@ static void kdamond_exit(struct damon_ctx *ctx)
 /*
  * The monitoring thread of a context.  Each iteration sleeps one sampling
  * interval and checks the accesses; at the end of an aggregation interval
- * it merges the regions, shows them to the user, splits them where the
- * counts suggest and resets the counts; every regions update interval it
- * fits the regions to the address space again.
+ * it merges the regions, shows them to the user, applies the operation
+ * schemes, splits the regions where the counts suggest and resets the
+ * counts; every regions update interval it fits the regions to the
+ * address space again.
  */
 static int kdamond_fn(void *data)
 {
@@ -608,6 +617,7 @@ static int kdamond_fn(void *data)
 
 	ctx->sz_limit = damon_region_sz_limit(ctx);
 	damon_reset_regions_goal(ctx);
+	damon_schemes_start(ctx);
 	last_aggregation = ktime_get();
 	last_update = last_aggregation;
 
@@ -639,6 +649,7 @@ static int kdamond_fn(void *data)
 			if (cb->after_aggregation && cb->after_aggregation(ctx))
 				done = true;
 			kdamond_trace_aggregated(ctx);
+			damon_apply_schemes(ctx, max_nr_samples);
 			/* The split zooms in on what the counts showed. */
 			damon_split_regions(ctx, max_nr_accesses);
 			kdamond_reset_aggregated(ctx);

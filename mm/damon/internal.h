@@ -35,6 +35,20 @@ unsigned int damon_max_nr_samples(const struct damon_attrs *attrs);
 ktime_t damon_deadline(ktime_t now, u64 ns);
 #endif
 
+/* schemes.c: applying the operation schemes, by the kdamond */
+void damon_schemes_start(struct damon_ctx *ctx);
+void damon_apply_schemes(struct damon_ctx *ctx, unsigned int max_nr_samples);
+void damon_schemes_stop(struct damon_ctx *ctx);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool damon_scheme_matches(const struct damon_scheme *s,
+			  const struct damon_region *r);
+unsigned int damon_scheme_priority(const struct damon_scheme *s,
+				   const struct damon_region *r,
+				   unsigned int max_nr_samples);
+bool damon_wmarks_allow(const struct damon_wmarks *w,
+			unsigned int free_permille);
+#endif
+
 /* regions.c: region algebra and the adaptive regions adjustment */
 
 /*
