@@ -69,4 +69,8 @@ bool damon_va_mkold(struct vm_area_struct *vma, unsigned long addr);
 bool damon_va_young(struct vm_area_struct *vma, unsigned long addr,
 		    bool idle_marked, unsigned long *folio_sz);
 
+/* vaddr-act.c: the actions of operation schemes */
+long damon_va_act(struct mm_struct *mm, unsigned long start,
+		  unsigned long end, enum damon_action action);
+
 #endif	/* _MM_DAMON_OPS_COMMON_H */

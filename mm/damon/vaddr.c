@@ -778,6 +778,26 @@ static void damon_va_reset_aggregated(struct damon_ctx *ctx)
 	}
 }
 
+/*
+ * ->apply_scheme(): act on a range of the process's address space, if it
+ * still has one (see vaddr-act.c).
+ */
+static long damon_va_apply_scheme(struct damon_ctx *ctx,
+				  struct damon_target *t, unsigned long start,
+				  unsigned long end, enum damon_action action)
+{
+	struct mm_struct *mm;
+	long ret;
+
+	damon_assert_owner(ctx);
+	mm = damon_va_get_mm(t);
+	if (!mm)
+		return -ESRCH;
+	ret = damon_va_act(mm, start, end, action);
+	mmput(mm);
+	return ret;
+}
+
 /* No ->cleanup(): no state beyond the targets and their regions. */
 static const struct damon_primitive damon_va_primitive = {
 	.check_accesses		= damon_va_check_accesses,
@@ -786,6 +806,7 @@ static const struct damon_primitive damon_va_primitive = {
 	.target_valid		= damon_va_target_valid,
 	.init			= damon_va_init,
 	.update			= damon_va_update,
+	.apply_scheme		= damon_va_apply_scheme,
 };
 
 /**
