@@ -3,10 +3,11 @@
  * DAMON debugfs interface.
  *
  *   <debugfs>/damon/
- *       attrs target_ids record record_stats kdamond_pid   the root context
+ *       attrs target_ids schemes record record_stats        the root context
+ *       kdamond_pid
  *       monitor_on mk_contexts rm_contexts                  all contexts
  *       <name>/                                             one per mk_contexts
- *           attrs target_ids record record_stats kdamond_pid
+ *           attrs target_ids schemes record record_stats kdamond_pid
  *
  * Every write takes the same path: a bounded copy of the whole input, a
  * parse into a value aside (the pure damon_dbgfs_parse_*() functions, which
@@ -44,10 +45,12 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "dbgfs.h"
 #include "internal.h"
 #include "record.h"
 
-#define DBGFS_INPUT_MAX		4096	/* the longest write accepted, bytes */
+/* The longest write accepted, in bytes; schemes files take more. */
+#define DBGFS_INPUT_MAX		4096
 #define DBGFS_NAME_MAX		63	/* the longest context name, bytes */
 #define DBGFS_ULONG_CHARS	21	/* "%lu" of a 64-bit value, plus a space */
 
@@ -103,7 +106,7 @@ static bool dbgfs_is_space(char c)
 }
 
 /* Cut the next whitespace-separated token off *@strp; NULL if none is left. */
-static char *dbgfs_next_token(char **strp)
+char *dbgfs_next_token(char **strp)
 {
 	char *tok = *strp;
 	char *end;
@@ -132,7 +135,7 @@ static char *dbgfs_only_token(char *str)
 }
 
 /* Only decimal digits, no sign, no base prefix; overflow fails. */
-static int dbgfs_parse_ulong(const char *tok, unsigned long *val)
+int dbgfs_parse_ulong(const char *tok, unsigned long *val)
 {
 	const char *p;
 
@@ -296,15 +299,16 @@ static struct dbgfs_ctx *dbgfs_file_ctx(struct file *file)
 }
 
 /*
- * The whole input of a write, NUL-terminated; kfree() it.  An input holding
- * a NUL byte is refused: the parsers would not see what follows it.
+ * The whole input of a write, NUL-terminated; kfree() it.  An input longer
+ * than @max bytes is refused, and so is one holding a NUL byte: the parsers
+ * would not see what follows it.
  */
 static char *dbgfs_copy_input(const char __user *ubuf, size_t count,
-			      loff_t *ppos)
+			      loff_t *ppos, size_t max)
 {
 	char *kbuf;
 
-	if (*ppos || count > DBGFS_INPUT_MAX)
+	if (*ppos || count > max)
 		return ERR_PTR(-EINVAL);
 	kbuf = memdup_user_nul(ubuf, count);
 	if (!IS_ERR(kbuf) && strlen(kbuf) != count) {
@@ -355,7 +359,7 @@ static ssize_t dbgfs_attrs_write(struct file *file, const char __user *ubuf,
 	char *kbuf;
 	int err;
 
-	kbuf = dbgfs_copy_input(ubuf, count, ppos);
+	kbuf = dbgfs_copy_input(ubuf, count, ppos, DBGFS_INPUT_MAX);
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
 
@@ -450,7 +454,7 @@ static ssize_t dbgfs_target_ids_write(struct file *file,
 	int nr_ids, err;
 	char *kbuf;
 
-	kbuf = dbgfs_copy_input(ubuf, count, ppos);
+	kbuf = dbgfs_copy_input(ubuf, count, ppos, DBGFS_INPUT_MAX);
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
 
@@ -484,6 +488,72 @@ out_free_kbuf:
 	return err ? err : count;
 }
 
+/* schemes: the text is dbgfs-schemes.c's */
+
+static ssize_t dbgfs_schemes_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct damon_ctx *ctx = dbgfs_file_ctx(file)->ctx;
+	struct damon_scheme_stats stats;
+	struct damon_scheme *s;
+	size_t size, len = 0;
+	unsigned int nr = 0;
+	ssize_t ret;
+	char *kbuf;
+
+	/* dbgfs_lock keeps the schemes; the statistics have their lock. */
+	mutex_lock(&dbgfs_lock);
+	damon_for_each_scheme(s, ctx)
+		nr++;
+	size = nr * DBGFS_SCHEME_CHARS + 1;
+	kbuf = kmalloc(size, GFP_KERNEL);
+	if (kbuf) {
+		kbuf[0] = '\0';
+		damon_for_each_scheme(s, ctx) {
+			damon_scheme_get_stats(ctx, s, &stats);
+			len += damon_dbgfs_format_scheme(kbuf + len, size - len,
+							 s, &stats);
+		}
+	}
+	mutex_unlock(&dbgfs_lock);
+	if (!kbuf)
+		return -ENOMEM;
+
+	ret = simple_read_from_buffer(ubuf, count, ppos, kbuf, len);
+	kfree(kbuf);
+	return ret;
+}
+
+static ssize_t dbgfs_schemes_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct dbgfs_ctx *dctx = dbgfs_file_ctx(file);
+	struct damon_scheme *s, *next;
+	LIST_HEAD(schemes);
+	char *kbuf;
+	int err;
+
+	/* What the file reads can always be written back. */
+	kbuf = dbgfs_copy_input(ubuf, count, ppos,
+				DBGFS_MAX_SCHEMES * DBGFS_SCHEME_CHARS);
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+
+	err = damon_dbgfs_parse_schemes(kbuf, &schemes);
+	if (err < 0)
+		goto out_destroy_schemes;
+
+	mutex_lock(&dbgfs_lock);
+	err = damon_set_schemes(dctx->ctx, &schemes);	/* -EBUSY if running */
+	mutex_unlock(&dbgfs_lock);
+out_destroy_schemes:
+	/* all of them on error, none after damon_set_schemes() took them */
+	list_for_each_entry_safe(s, next, &schemes, list)
+		damon_destroy_scheme(s);
+	kfree(kbuf);
+	return err < 0 ? err : count;
+}
+
 /* record */
 
 static ssize_t dbgfs_record_read(struct file *file, char __user *ubuf,
@@ -509,7 +579,7 @@ static ssize_t dbgfs_record_write(struct file *file, const char __user *ubuf,
 	char *kbuf;
 	int err;
 
-	kbuf = dbgfs_copy_input(ubuf, count, ppos);
+	kbuf = dbgfs_copy_input(ubuf, count, ppos, DBGFS_INPUT_MAX);
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
 
@@ -737,7 +807,7 @@ static ssize_t dbgfs_monitor_on_write(struct file *file,
 	char *kbuf, *cmd;
 	int err;
 
-	kbuf = dbgfs_copy_input(ubuf, count, ppos);
+	kbuf = dbgfs_copy_input(ubuf, count, ppos, DBGFS_INPUT_MAX);
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
 
@@ -890,7 +960,7 @@ static ssize_t dbgfs_mk_contexts_write(struct file *file,
 	char *kbuf, *name;
 	int err;
 
-	kbuf = dbgfs_copy_input(ubuf, count, ppos);
+	kbuf = dbgfs_copy_input(ubuf, count, ppos, DBGFS_INPUT_MAX);
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
 
@@ -931,7 +1001,7 @@ static ssize_t dbgfs_rm_contexts_write(struct file *file,
 	char *kbuf, *name;
 	int err = 0;
 
-	kbuf = dbgfs_copy_input(ubuf, count, ppos);
+	kbuf = dbgfs_copy_input(ubuf, count, ppos, DBGFS_INPUT_MAX);
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
 
@@ -984,6 +1054,12 @@ static const struct file_operations dbgfs_target_ids_fops = {
 	.llseek = default_llseek,
 };
 
+static const struct file_operations dbgfs_schemes_fops = {
+	.read = dbgfs_schemes_read,
+	.write = dbgfs_schemes_write,
+	.llseek = default_llseek,
+};
+
 static const struct file_operations dbgfs_record_fops = {
 	.read = dbgfs_record_read,
 	.write = dbgfs_record_write,
@@ -1032,6 +1108,7 @@ struct dbgfs_file {
 static const struct dbgfs_file dbgfs_files[] = {
 	{ "attrs",	  0600, &dbgfs_attrs_fops,	  true },
 	{ "target_ids",	  0600, &dbgfs_target_ids_fops,	  true },
+	{ "schemes",	  0600, &dbgfs_schemes_fops,	  true },
 	{ "record",	  0600, &dbgfs_record_fops,	  true },
 	{ "record_stats", 0400, &dbgfs_record_stats_fops, true },
 	{ "kdamond_pid",  0400, &dbgfs_kdamond_pid_fops,  true },
