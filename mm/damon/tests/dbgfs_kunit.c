@@ -13,6 +13,7 @@
 #include <linux/time64.h>
 #include <linux/unaligned.h>
 
+#include "../dbgfs.h"
 #include "../internal.h"
 #include "../record.h"
 
@@ -430,6 +431,180 @@ static void damon_dbgfs_test_encode_empty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(buf + 16), 0);
 }
 
+/* schemes */
+
+struct dbgfs_scheme_case {
+	const char *desc;
+	const char *input;
+	int nr;				/* or the error */
+};
+
+static const struct dbgfs_scheme_case dbgfs_scheme_cases[] = {
+	{ "action only", "action=stat", 1 },
+	{ "every field",
+	  "action=pageout size_bytes=4096-max nr_accesses=0-0 age_aggrs=50-max quota_ms=10 quota_bytes=1048576 quota_reset_ms=500 weight_size=0 weight_nr_accesses=5 weight_age=100 wmark_free_permille=50-800 wmark_interval_us=2000",
+	  1 },
+	{ "two lines, a comment and blanks",
+	  "# reclaim\n\naction=pageout age_aggrs=10-max # old\n \t\naction=hugepage\n", 2 },
+	{ "empty", "", 0 },
+	{ "only a comment", "# action=stat", 0 },
+	{ "no action", "size_bytes=0-max", -EINVAL },
+	{ "unknown action", "action=free", -EINVAL },
+	{ "unknown field", "action=stat colour=red", -EINVAL },
+	{ "repeated field", "action=stat action=cold", -EINVAL },
+	{ "no value", "action=stat quota_ms", -EINVAL },
+	{ "empty value", "action=stat quota_ms=", -EINVAL },
+	{ "range without a dash", "action=stat age_aggrs=5", -EINVAL },
+	{ "range inverted", "action=stat nr_accesses=5-4", -EINVAL },
+	{ "range too large", "action=stat age_aggrs=0-4294967296", -EINVAL },
+	{ "negative", "action=stat size_bytes=-1-5", -EINVAL },
+	{ "max where no range", "action=stat quota_ms=max", -EINVAL },
+	{ "zero reset interval", "action=stat quota_reset_ms=0", -EINVAL },
+	{ "weight above 100", "action=stat weight_age=101", -EINVAL },
+	{ "watermarks inverted", "action=stat wmark_free_permille=500-100",
+	  -EINVAL },
+	{ "watermark above 1000", "action=stat wmark_free_permille=0-1001",
+	  -EINVAL },
+	{ "zero watermarks interval",
+	  "action=stat wmark_free_permille=0-1000 wmark_interval_us=0",
+	  -EINVAL },
+	{ "a good line, then a bad one", "action=stat\naction=stat x=1",
+	  -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(dbgfs_scheme, dbgfs_scheme_cases, desc);
+
+static void dbgfs_test_destroy_schemes(void *data)
+{
+	struct list_head *schemes = data;
+	struct damon_scheme *s, *next;
+
+	list_for_each_entry_safe(s, next, schemes, list)
+		damon_destroy_scheme(s);
+}
+
+static struct list_head *dbgfs_test_schemes(struct kunit *test)
+{
+	struct list_head *schemes = kunit_kzalloc(test, sizeof(*schemes),
+						  GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, schemes);
+	INIT_LIST_HEAD(schemes);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							dbgfs_test_destroy_schemes,
+							schemes), 0);
+	return schemes;
+}
+
+static void damon_dbgfs_test_parse_schemes(struct kunit *test)
+{
+	const struct dbgfs_scheme_case *c = test->param_value;
+	struct list_head *schemes = dbgfs_test_schemes(test);
+	int nr;
+
+	nr = damon_dbgfs_parse_schemes(dbgfs_test_dup(test, c->input),
+				       schemes);
+	KUNIT_EXPECT_EQ(test, nr, c->nr);
+	if (nr >= 0)
+		KUNIT_EXPECT_EQ(test, list_count_nodes(schemes), (size_t)nr);
+}
+
+/* Every field lands where it should; defaults fill the others. */
+static void damon_dbgfs_test_parse_scheme_fields(struct kunit *test)
+{
+	static const char * const input[] = {
+		"nr_accesses=1-2 action=cold age_aggrs=3-max quota_bytes=7 wmark_free_permille=10-20\naction=willneed",
+	};
+	struct list_head *schemes = dbgfs_test_schemes(test);
+	struct damon_scheme *s;
+	int nr;
+
+	nr = damon_dbgfs_parse_schemes(dbgfs_test_dup(test, input[0]), schemes);
+	KUNIT_ASSERT_EQ(test, nr, 2);
+	s = list_first_entry(schemes, struct damon_scheme, list);
+	KUNIT_EXPECT_EQ(test, s->action, DAMON_ACT_COLD);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_sz_bytes, 0UL);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_sz_bytes, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_nr_accesses, 1U);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_nr_accesses, 2U);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_age, 3U);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_age, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->quota.ms, 0UL);
+	KUNIT_EXPECT_EQ(test, s->quota.bytes, 7UL);
+	KUNIT_EXPECT_EQ(test, s->quota.reset_ms, 1000UL);
+	KUNIT_EXPECT_TRUE(test, s->wmarks.free_mem);
+	KUNIT_EXPECT_EQ(test, s->wmarks.low_permille, 10U);
+	KUNIT_EXPECT_EQ(test, s->wmarks.high_permille, 20U);
+	KUNIT_EXPECT_EQ(test, s->wmarks.interval_us, 1000000UL);
+	s = list_next_entry(s, list);
+	KUNIT_EXPECT_EQ(test, s->action, DAMON_ACT_WILLNEED);
+	KUNIT_EXPECT_FALSE(test, s->wmarks.free_mem);
+}
+
+/* What a schemes file shows parses back to the same line. */
+static void damon_dbgfs_test_format_scheme(struct kunit *test)
+{
+	static const char * const lines[] = {
+		"action=pageout size_bytes=4096-max nr_accesses=0-0 age_aggrs=50-max quota_ms=10 quota_bytes=0 quota_reset_ms=1000 weight_size=1 weight_nr_accesses=3 weight_age=2 wmark_free_permille=none wmark_interval_us=1000000",
+		"action=nohugepage size_bytes=0-18446744073709551614 nr_accesses=4294967294-max age_aggrs=0-0 quota_ms=18446744073709551615 quota_bytes=18446744073709551615 quota_reset_ms=86400000 weight_size=100 weight_nr_accesses=100 weight_age=100 wmark_free_permille=0-1000 wmark_interval_us=86400000000",
+	};
+	const struct damon_scheme_stats st = {
+		.tried_regions = 1, .tried_bytes = 2, .applied_regions = 3,
+		.applied_bytes = U64_MAX, .quota_exceeds = 5,
+	};
+	struct list_head *schemes = dbgfs_test_schemes(test);
+	char *buf = kunit_kzalloc(test, DBGFS_SCHEME_CHARS, GFP_KERNEL);
+	static const char * const stats_line[] = {
+		" # tried_regions=1 tried_bytes=2 applied_regions=3 applied_bytes=18446744073709551615 quota_exceeds=5\n",
+	};
+	const char *stats = stats_line[0];
+	struct damon_scheme *s;
+	unsigned int i;
+	int len, nr;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		nr = damon_dbgfs_parse_schemes(dbgfs_test_dup(test, lines[i]),
+					       schemes);
+		KUNIT_ASSERT_EQ(test, nr, 1);
+		s = list_last_entry(schemes, struct damon_scheme, list);
+		len = damon_dbgfs_format_scheme(buf, DBGFS_SCHEME_CHARS, s,
+						&st);
+		KUNIT_EXPECT_LT(test, len, DBGFS_SCHEME_CHARS - 1);
+		KUNIT_EXPECT_EQ(test, strlen(buf), strlen(lines[i]) +
+				strlen(stats));
+		KUNIT_EXPECT_EQ(test, strncmp(buf, lines[i], strlen(lines[i])),
+				0);
+		KUNIT_EXPECT_STREQ(test, buf + strlen(lines[i]), stats);
+		damon_destroy_scheme(s);
+		nr = damon_dbgfs_parse_schemes(dbgfs_test_dup(test, buf),
+					       schemes);
+		KUNIT_ASSERT_EQ(test, nr, 1);
+	}
+}
+
+/* At most DBGFS_MAX_SCHEMES schemes. */
+static void damon_dbgfs_test_parse_schemes_many(struct kunit *test)
+{
+	struct list_head *schemes = dbgfs_test_schemes(test);
+	char *input;
+	int i, len = 0, size = 13 * (DBGFS_MAX_SCHEMES + 1) + 1;
+
+	input = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, input);
+	for (i = 0; i < DBGFS_MAX_SCHEMES; i++)
+		len += scnprintf(input + len, size - len, "action=stat\n");
+	KUNIT_EXPECT_EQ(test,
+			damon_dbgfs_parse_schemes(dbgfs_test_dup(test, input),
+						  schemes),
+			DBGFS_MAX_SCHEMES);
+	dbgfs_test_destroy_schemes(schemes);
+	INIT_LIST_HEAD(schemes);
+	scnprintf(input + len, size - len, "action=stat\n");
+	KUNIT_EXPECT_EQ(test, damon_dbgfs_parse_schemes(input, schemes),
+			-E2BIG);
+}
+
 static struct kunit_case damon_dbgfs_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_dbgfs_test_parse_attrs,
 			 dbgfs_attrs_gen_params),
@@ -439,6 +614,11 @@ static struct kunit_case damon_dbgfs_test_cases[] = {
 	KUNIT_CASE(damon_dbgfs_test_parse_record_long_path),
 	KUNIT_CASE_PARAM(damon_dbgfs_test_check_name, dbgfs_name_gen_params),
 	KUNIT_CASE(damon_dbgfs_test_check_name_length),
+	KUNIT_CASE_PARAM(damon_dbgfs_test_parse_schemes,
+			 dbgfs_scheme_gen_params),
+	KUNIT_CASE(damon_dbgfs_test_parse_scheme_fields),
+	KUNIT_CASE(damon_dbgfs_test_format_scheme),
+	KUNIT_CASE(damon_dbgfs_test_parse_schemes_many),
 	KUNIT_CASE(damon_dbgfs_test_rec_set),
 	KUNIT_CASE(damon_dbgfs_test_encode_header),
 	KUNIT_CASE(damon_dbgfs_test_encode_snapshot),
