@@ -20,9 +20,10 @@ DAMON_DIR=${DAMON_DIR:-/sys/kernel/debug/damon}
 TRACING_DIR=${TRACING_DIR:-/sys/kernel/tracing}
 TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DAMON_WRITE=$TEST_DIR/damon_write
-ROOT_FILES=(attrs target_ids record record_stats kdamond_pid monitor_on mk_contexts rm_contexts)
+ROOT_FILES=(attrs target_ids schemes record record_stats kdamond_pid
+	monitor_on mk_contexts rm_contexts)
 # shellcheck disable=SC2034 # used by the tests
-CTX_FILES=(attrs target_ids record record_stats kdamond_pid)
+CTX_FILES=(attrs target_ids schemes record record_stats kdamond_pid)
 # shellcheck disable=SC2034
 DEFAULT_ATTRS="5000 100000 1000000 10 1000"
 
@@ -110,17 +111,18 @@ on_exit() { _exit_hooks+=("$*"); }
 
 save_interface() {
 	local f
-	for f in attrs record target_ids; do
+	for f in attrs record target_ids schemes; do
 		_saved[$f]=$(cat "$DAMON_DIR/$f")
 	done
 }
 
-# Everything a write could change (record_stats moves while monitoring).
+# Everything a write could change (record_stats and the statistics of the
+# schemes, after their '#', move while monitoring).
 damon_state() {
 	local f
 	for f in "$DAMON_DIR"/* "$DAMON_DIR"/*/*; do
 		case ${f##*/} in mk_contexts | rm_contexts | record_stats) continue ;; esac
-		[ -f "$f" ] && echo "${f#"$DAMON_DIR"/}: $(cat "$f")"
+		[ -f "$f" ] && echo "${f#"$DAMON_DIR"/}: $(sed 's/ #.*//' "$f")"
 	done
 }
 
@@ -139,7 +141,7 @@ _cleanup() {
 		[ -d "$DAMON_DIR/$f" ] &&
 			"$DAMON_WRITE" "$DAMON_DIR/rm_contexts" "$f" > /dev/null
 	done
-	for f in attrs record target_ids; do
+	for f in attrs record target_ids schemes; do
 		[ "$(cat "$DAMON_DIR/$f")" = "${_saved[$f]}" ] && continue
 		# Saved targets may have exited meanwhile: clear them then.
 		"$DAMON_WRITE" "$DAMON_DIR/$f" "${_saved[$f]}" > /dev/null ||
@@ -249,6 +251,37 @@ function ts(ev,   i) {
 			return substr($i, 1, length($i) - 1) + 0
 	return -1
 }'
+
+# ---- schemes -------------------------------------------------------------
+
+# scheme_applied_all FILE: the first scheme of the schemes FILE tried some
+# bytes and applied its action to every one of them.  One read: the
+# statistics move while monitoring.
+scheme_applied_all() {
+	sed -n 's/.* tried_bytes=\([0-9]*\) .* applied_bytes=\([0-9]*\) .*/\1 \2/p' "$1" |
+		awk 'NR == 1 && $1 == $2 && $1 > 0 { ok = 1 } END { exit !ok }'
+}
+
+# ---- swap ----------------------------------------------------------------
+
+# zram_swap_on SIZE: swap on zram0 of SIZE (such as 1G), taken off and the
+# device reset at exit.  Skips the test where the kernel or util-linux lack
+# what it needs; fails (returns 1) if the swap could not be set up.
+zram_swap_on() {
+	local zram=/sys/block/zram0 c
+
+	[ -e /proc/swaps ] || _skip_all "/proc/swaps missing: no CONFIG_SWAP"
+	[ -d "$zram" ] || _skip_all "$zram missing: no CONFIG_ZRAM"
+	[ -b /dev/zram0 ] || _skip_all "/dev/zram0 missing (no devtmpfs?)"
+	for c in mkswap swapon swapoff; do
+		command -v "$c" > /dev/null || _skip_all "$c (util-linux) missing"
+	done
+	[ "$(cat "$zram/disksize")" -eq 0 ] || _skip_all "zram0 is in use already"
+	on_exit "echo 1 > $zram/reset"
+	on_exit "swapoff /dev/zram0"
+	echo "$1" > "$zram/disksize" && mkswap /dev/zram0 > /dev/null &&
+		swapon /dev/zram0 && grep -q '^/dev/zram0 ' /proc/swaps
+}
 
 # ---- the kernel log ------------------------------------------------------
 

@@ -20,14 +20,15 @@
  *   a valid input with one byte flipped, inserted or deleted.
  *
  * Around each write it reads every file of DIR and of the context
- * directories (but record_stats, which moves while monitoring) and lists the
- * directories.  A rejected write must fail with EINVAL, EBUSY, EEXIST,
- * ENOENT or EPERM (an "on" also with an error of opening a record file
- * that a mutated path names, such as EROFS or EACCES) and leave all of
- * that as it was.  An accepted write must
- * hold no NUL byte and be at most 4096 bytes long, and what the file then
- * reads must be accepted back and change nothing.  Contexts that an
- * accepted mk_contexts made are removed, a context removed by rm_contexts
+ * directories (but record_stats, and the statistics of the schemes files,
+ * which move while monitoring) and lists the directories.  A rejected
+ * write must fail with EINVAL, EBUSY, EEXIST, ENOENT, EPERM or E2BIG (an
+ * "on" also with an error of opening a record file that a mutated path
+ * names, such as EROFS or EACCES) and leave all of that as it was.  An
+ * accepted write must hold no NUL byte and be at most 4096 bytes long
+ * (24576 for a schemes file), and what the file then reads must be
+ * accepted back and change nothing.  Contexts that an accepted mk_contexts
+ * made are removed, a context removed by rm_contexts
  * is made again, and monitoring started by "on" is stopped.
  *
  * Prints "#" lines for each violation (the first 20) and a summary line;
@@ -49,8 +50,9 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define INPUT_MAX	4096		/* the longest input DAMON accepts */
+#define SCHEMES_MAX	(32 * 768)	/* ... but for a schemes file */
 #define HUGE_MAX	(1024 * 1024)
-#define STATE_MAX	(64 * 1024)
+#define STATE_MAX	(128 * 1024)
 #define MAX_SHOWN	20
 
 static const char *dir;
@@ -61,11 +63,47 @@ static int nr_pids;
 static unsigned long nr_violations;
 
 static const char * const files[] = {
-	"attrs", "target_ids", "record", "record_stats", "kdamond_pid",
-	"monitor_on", "mk_contexts", "rm_contexts",
-	"fz/attrs", "fz/target_ids", "fz/record", "fz/record_stats",
-	"fz/kdamond_pid",
+	"attrs", "target_ids", "schemes", "record", "record_stats",
+	"kdamond_pid", "monitor_on", "mk_contexts", "rm_contexts",
+	"fz/attrs", "fz/target_ids", "fz/schemes", "fz/record",
+	"fz/record_stats", "fz/kdamond_pid",
 };
+
+static bool is_schemes(const char *file)
+{
+	const char *base = strrchr(file, '/');
+
+	return !strcmp(base ? base + 1 : file, "schemes");
+}
+
+/* The longest input @file accepts. */
+static size_t input_max(const char *file)
+{
+	return is_schemes(file) ? SCHEMES_MAX : INPUT_MAX;
+}
+
+/*
+ * Drop the comments, from " #" to the end of each line, of @len bytes at
+ * @s: the statistics a schemes file shows there move while monitoring.
+ * Return: the new length.
+ */
+static size_t strip_comments(char *s, size_t len)
+{
+	size_t i, j = 0;
+	bool comment = false;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '#' && j && s[j - 1] == ' ') {
+			comment = true;
+			j--;
+		} else if (s[i] == '\n') {
+			comment = false;
+		}
+		if (!comment)
+			s[j++] = s[i];
+	}
+	return j;
+}
 
 static void violation(const char *file, const char *fmt, const char *arg)
 {
@@ -135,10 +173,12 @@ static void read_dir(const char *path, const char *prefix, char *state,
 				 prefix, name);
 		fd = open(file, O_RDONLY);
 		ret = -1;
-		if (fd >= 0 && *len + INPUT_MAX * 2 < STATE_MAX)
-			ret = read(fd, state + *len, INPUT_MAX * 2);
+		if (fd >= 0 && *len + SCHEMES_MAX + 1 < STATE_MAX)
+			ret = read(fd, state + *len, SCHEMES_MAX + 1);
 		if (fd >= 0)
 			close(fd);
+		if (ret > 0 && !strcmp(name, "schemes"))
+			ret = strip_comments(state + *len, ret);
 		if (ret > 0)
 			*len += ret;
 next:
@@ -200,6 +240,11 @@ static void valid_input(const char *file, int at, void (*bad)(void))
 {
 	static const char * const attrs[] = {
 		"5000", "100000", "1000000", "10", "1000" };
+	static const char * const scheme[][2] = {
+		{ "action=", "pageout" }, { "size_bytes=", "4096-max" },
+		{ "nr_accesses=", "0-0" }, { "age_aggrs=", "5-max" },
+		{ "quota_ms=", "10" }, { "wmark_free_permille=", "0-1000" },
+	};
 	const char *base = strrchr(file, '/');
 	char buf[32];
 	int i;
@@ -233,6 +278,16 @@ static void valid_input(const char *file, int at, void (*bad)(void))
 			bad();
 		else
 			adds("/tmp/damon_fuzz.data");
+	} else if (!strcmp(base, "schemes")) {
+		for (i = 0; i < (int)ARRAY_SIZE(scheme); i++) {
+			adds(i ? " " : "");
+			adds(scheme[i][0]);
+			if (i == at % (int)ARRAY_SIZE(scheme) && bad)
+				bad();
+			else
+				adds(scheme[i][1]);
+		}
+		adds(random() % 2 ? "\naction=stat # a comment\n" : "\n");
 	} else if (!strcmp(base, "monitor_on")) {
 		adds(random() % 2 ? "on" : "off");
 	} else if (!strcmp(base, "mk_contexts") ||
@@ -381,15 +436,17 @@ static void content_of_input(char *buf)
 /* After an accepted write: its effects undone or checked. */
 static void check_accepted(const char *file)
 {
-	char *before, *after, *name, path[4096], content[INPUT_MAX + 1];
+	static char content[SCHEMES_MAX + 1];
+	char *before, *after, *name, path[4096];
 	bool made;
 	int fd, err;
 	ssize_t ret;
 
 	if (memchr(input, '\0', input_len))
 		violation(file, "taken, with a NUL byte%s", "");
-	if (input_len > INPUT_MAX)
-		violation(file, "taken, longer than %s bytes", "4096");
+	if (input_len > input_max(file))
+		violation(file, "taken, longer than %s bytes",
+			  is_schemes(file) ? "24576" : "4096");
 
 	if (!strcmp(file, "mk_contexts")) {
 		/* Remove what it made: the context named by the input. */
@@ -413,7 +470,7 @@ static void check_accepted(const char *file)
 		/* What the file reads is accepted back, and changes nothing. */
 		snprintf(path, sizeof(path), "%s/%s", dir, file);
 		fd = open(path, O_RDONLY);
-		ret = fd < 0 ? -1 : read(fd, content, INPUT_MAX);
+		ret = fd < 0 ? -1 : read(fd, content, input_max(file));
 		if (fd >= 0)
 			close(fd);
 		if (ret < 0) {
@@ -454,9 +511,10 @@ static bool is_monitor_on(const char *file)
 
 int main(int argc, char *argv[])
 {
-	unsigned long count, i, nr_ok = 0, nr_err[5] = { 0 };
+	unsigned long count, i, nr_ok = 0, nr_err[6] = { 0 };
 	double deadline;
-	static const int allowed[] = { EINVAL, EBUSY, EEXIST, ENOENT, EPERM };
+	static const int allowed[] = { EINVAL, EBUSY, EEXIST, ENOENT, EPERM,
+				       E2BIG };
 	static const int open_errs[] = { EACCES, EROFS, EISDIR, ELOOP, ENOTDIR,
 					 ENAMETOOLONG, ENOSPC };
 	unsigned long nr_open_errs = 0;
@@ -515,7 +573,7 @@ int main(int argc, char *argv[])
 	free(before);
 	printf("writes=%lu accepted=%lu EINVAL=%lu EBUSY=%lu EEXIST=%lu",
 	       i, nr_ok, nr_err[0], nr_err[1], nr_err[2]);
-	printf(" ENOENT=%lu EPERM=%lu record-open=%lu violations=%lu\n",
-	       nr_err[3], nr_err[4], nr_open_errs, nr_violations);
+	printf(" ENOENT=%lu EPERM=%lu E2BIG=%lu record-open=%lu violations=%lu\n",
+	       nr_err[3], nr_err[4], nr_err[5], nr_open_errs, nr_violations);
 	return nr_violations ? 1 : 0;
 }

@@ -64,6 +64,12 @@ start_target sleep 600
 pid=$TARGET_PID
 mk_context ctx1 || ktap_bail "cannot make context ctx1"
 check "targets set" write_reads "$DAMON_DIR/target_ids" "$pid" "$pid"
+# Schemes that never act (no free memory is in 0-0 permille), so that their
+# files read as lines that do not move while monitoring.
+never="wmark_free_permille=0-0"
+check "schemes set" expect_write "$DAMON_DIR/schemes" \
+	$'action=stat '"$never"$'\naction=pageout nr_accesses=0-0 '"$never" OK
+check "ctx1/schemes set" expect_write "$DAMON_DIR/ctx1/schemes" "action=cold $never" OK
 
 # Idle: every file.
 for f in "${ROOT_FILES[@]}" "${CTX_FILES[@]/#/ctx1/}"; do

@@ -36,7 +36,6 @@ over_pct=${DAMON_PRESSURE_OVER_PCT:-125}
 # below the one without; its major faults this many % of its pages above.
 tolerance=${DAMON_PRESSURE_TOLERANCE:-3}
 lru_gen=/sys/kernel/mm/lru_gen/enabled
-zram=/sys/block/zram0
 nr_huge=/proc/sys/vm/nr_hugepages
 
 meminfo_mib() { awk -v k="$1:" '$1 == k { print int($2 / 1024) }' /proc/meminfo; }
@@ -55,13 +54,6 @@ majflt() {
 [ -r "$lru_gen" ] || _skip_all "$lru_gen missing: no CONFIG_LRU_GEN"
 [ "$(($(cat "$lru_gen")))" -ne 0 ] ||
 	_skip_all "the multi-gen LRU is disabled ($lru_gen reads $(cat "$lru_gen"))"
-[ -e /proc/swaps ] || _skip_all "/proc/swaps missing: no CONFIG_SWAP"
-[ -d "$zram" ] || _skip_all "$zram missing: no CONFIG_ZRAM"
-[ -b /dev/zram0 ] || _skip_all "/dev/zram0 missing (no devtmpfs?)"
-for c in mkswap swapon swapoff; do
-	command -v "$c" > /dev/null || _skip_all "$c (util-linux) missing"
-done
-[ "$(cat "$zram/disksize")" -eq 0 ] || _skip_all "zram0 is in use already"
 # kmemleak disables itself for good when it cannot allocate its metadata,
 # which the deliberate memory shortage here makes it fail to do; the leak
 # check of the whole run would then be lost.
@@ -72,13 +64,7 @@ ktap_msg "multi-gen LRU enabled: $(cat "$lru_gen"), MemTotal $(meminfo_mib MemTo
 
 # ---- swap on zram, and the arena -----------------------------------------
 
-swap_on() {
-	echo 1G > "$zram/disksize" && mkswap /dev/zram0 > /dev/null &&
-		swapon /dev/zram0 && grep -q '^/dev/zram0 ' /proc/swaps
-}
-on_exit "echo 1 > $zram/reset"
-on_exit "swapoff /dev/zram0"
-if ! swap_on; then
+if ! zram_swap_on 1G; then
 	ktap_fail "swap on zram0"
 	ktap_finish
 fi
