@@ -137,11 +137,18 @@ p_core() {
 
 	The core knows nothing of address spaces: a table of primitives in
 	the context checks the accesses, and callbacks let the user read the
-	counts at the end of each aggregation interval.  The next patches add
+	counts at the end of each aggregation interval.
+
+	Operation schemes act on what the monitoring finds: a scheme names a
+	pattern (ranges of region size, access count and age), an action that
+	the primitives apply to the matching regions at the end of each
+	aggregation, a quota of time and memory per interval, taken by a
+	priority when it binds, watermarks of free memory that switch it on
+	and off, and statistics.  The next patches add
 	a tracepoint, the primitives for virtual address spaces and a debugfs
 	interface.  Nothing is exported: the users are built in.
 	EOF
-	add mm/damon/regions.c
+	add mm/damon/regions.c mm/damon/schemes.c
 	stage mm/damon/core.c drop-line '^#define CREATE_TRACE_POINTS$'
 	stage mm/damon/core.c drop-line '^#include <trace/events/damon\.h>$'
 	stage mm/damon/core.c drop-function kdamond_trace_aggregated
@@ -184,8 +191,13 @@ p_vaddr() {
 	through a one-page page table walk that handles transparent huge
 	pages under their PMD lock.  The page's young and idle flags are kept
 	so that reclaim and idle page tracking lose no access to DAMON.
+
+	The actions of operation schemes (willneed, cold, pageout, hugepage
+	and nohugepage) do what madvise() does, without ever waiting for the
+	process's mmap_lock: a busy address space is tried again later.
 	EOF
 	add mm/damon/ops-common.h mm/damon/ops-common.c mm/damon/vaddr.c
+	add mm/damon/vaddr-act.c
 	add include/linux/damon.h
 	stage mm/damon/internal.h drop-section 'dbgfs\.c:' '^#endif.*_MM_DAMON_INTERNAL_H'
 	stage mm/damon/Kconfig kconfig DAMON DAMON_VADDR
@@ -199,7 +211,9 @@ p_dbgfs() {
 	attrs sets the monitoring attributes, target_ids the processes,
 	monitor_on starts and stops monitoring, kdamond_pid tells the
 	kdamond, and mk_contexts and rm_contexts make and remove further
-	contexts, each in a directory with its own files.  Every write is
+	contexts, each in a directory with its own files, and schemes sets
+	the operation schemes, one a line, and shows their statistics.
+	Every write is
 	parsed whole before anything changes, and fails with one documented
 	error.
 
@@ -212,7 +226,7 @@ p_dbgfs() {
 	around it: each context's callbacks are the recorder's.
 	EOF
 	add mm/damon/record.h mm/damon/record.c mm/damon/dbgfs.c
-	add mm/damon/internal.h
+	add mm/damon/dbgfs.h mm/damon/dbgfs-schemes.c mm/damon/internal.h
 	stage mm/damon/Kconfig kconfig DAMON DAMON_VADDR DAMON_DBGFS
 	stage mm/damon/Makefile makefile DAMON DAMON_VADDR DAMON_DBGFS
 }
@@ -222,10 +236,12 @@ p_kunit() {
 	body <<-'EOF'
 	Add KUnit suites for the core (object life cycle, attributes,
 	starting and stopping, and the accuracy of a real kdamond on a
-	synthetic address space), the region algebra, the virtual address
+	synthetic address space), the region algebra, the operation schemes
+	(matching, priorities, quotas, watermarks), the virtual address
 	primitives (the three regions, fitting regions to a changed address
 	space, the initial split) and the debugfs interface (the input
-	parsers and the record encoder), with a .kunitconfig:
+	parsers, the schemes file and the record encoder), with a
+	.kunitconfig:
 
 	  ./tools/testing/kunit/kunit.py run --kunitconfig=mm/damon
 	EOF
@@ -239,7 +255,8 @@ p_selftests() {
 	and errors, contexts, turning monitoring on and off, reads and writes
 	of any size, recording with its failure cases and the record format,
 	the damon_aggregated tracepoint, DAMON together with idle page
-	tracking, and a fuzzer and stress tests of the interface.  Each test
+	tracking, the effect of each action of a scheme on a process, and a
+	fuzzer and stress tests of the interface.  Each test
 	prints KTAP and skips when the kernel lacks what it needs.
 	EOF
 	add tools/testing/selftests/damon/
