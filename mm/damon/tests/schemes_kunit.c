@@ -100,36 +100,29 @@ static struct damon_scheme *damon_test_scheme(struct kunit *test,
 /* Each bound of each range is inclusive, and each is checked. */
 static void damon_scheme_matches_bounds(struct kunit *test)
 {
+	static const struct damon_pattern exact = {
+		P(10), P(10), 3, 3, 5, 5
+	};
+	/* One bound past the region's value each: size, count, age. */
+	static const struct damon_pattern misses[] = {
+		{ P(11), P(10), 3, 3, 5, 5 }, { P(10), P(9), 3, 3, 5, 5 },
+		{ P(10), P(10), 4, 3, 5, 5 }, { P(10), P(10), 3, 2, 5, 5 },
+		{ P(10), P(10), 3, 3, 6, 5 }, { P(10), P(10), 3, 3, 5, 4 },
+	};
 	struct damon_region r = {
 		.ar = { .start = P(10), .end = P(20) },
 		.nr_accesses = 3,
 		.age = 5,
 	};
-	struct damon_pattern p = {
-		.min_sz_bytes = P(10), .max_sz_bytes = P(10),
-		.min_nr_accesses = 3, .max_nr_accesses = 3,
-		.min_age = 5, .max_age = 5,
-	};
-	struct damon_scheme s = { .pattern = p };
+	struct damon_scheme s = { .pattern = exact };
+	unsigned int i;
 
 	KUNIT_EXPECT_TRUE(test, damon_scheme_matches(&s, &r));
-	s.pattern.min_sz_bytes = P(11);
-	KUNIT_EXPECT_FALSE(test, damon_scheme_matches(&s, &r));
-	s.pattern = p;
-	s.pattern.max_sz_bytes = P(9);
-	KUNIT_EXPECT_FALSE(test, damon_scheme_matches(&s, &r));
-	s.pattern = p;
-	s.pattern.min_nr_accesses = 4;
-	KUNIT_EXPECT_FALSE(test, damon_scheme_matches(&s, &r));
-	s.pattern = p;
-	s.pattern.max_nr_accesses = 2;
-	KUNIT_EXPECT_FALSE(test, damon_scheme_matches(&s, &r));
-	s.pattern = p;
-	s.pattern.min_age = 6;
-	KUNIT_EXPECT_FALSE(test, damon_scheme_matches(&s, &r));
-	s.pattern = p;
-	s.pattern.max_age = 4;
-	KUNIT_EXPECT_FALSE(test, damon_scheme_matches(&s, &r));
+	for (i = 0; i < ARRAY_SIZE(misses); i++) {
+		s.pattern = misses[i];
+		KUNIT_EXPECT_FALSE_MSG(test, damon_scheme_matches(&s, &r),
+				       "pattern %u", i);
+	}
 }
 
 /*
