@@ -15,13 +15,15 @@
 #   make damon-objs    compile only mm/damon/ (a quick compile check)
 #   make bench     our DAMON against upstream's and idle page tracking: CPU,
 #                  precision/recall, time to find hot spots; results/bench/
+#   make bench-reclaim  proactive reclaim of Redis by a pageout scheme, ours
+#                  against upstream's DAMOS; results/bench-reclaim/
 #   make patches   the patch series against the base, checked (checkpatch, git am,
 #                  each patch builds); results/patches/
 
 HARNESS := harness
 LOCKED  := flock $(or $(DAMON_CACHE),/var/cache/damon-harness)/.lock
 
-.PHONY: setup kernel check check-debug demo record tools vm damon-objs patches bench clean
+.PHONY: setup kernel check check-debug demo record tools vm damon-objs patches bench bench-reclaim clean
 
 setup:
 	@bash $(HARNESS)/setup.sh
@@ -49,6 +51,11 @@ tools:
 # Not part of check: a benchmark that asserts nothing (16 minutes + lock waits).
 bench: setup
 	@bash $(HARNESS)/bench.sh
+
+# Not part of check: proactive reclaim of Redis, without DAMON, with our
+# pageout scheme and with upstream's (about 25 minutes); results/bench-reclaim/
+bench-reclaim: setup kernel
+	@bash $(HARNESS)/bench/reclaim.sh
 
 demo: setup kernel tools
 	@bash $(HARNESS)/demo.sh

@@ -31,7 +31,6 @@
 # facts), run.txt (key value lines), trace.txt or idle.txt.
 set -uo pipefail
 
-DAMON_DIR=/sys/kernel/debug/damon
 TRACING=/sys/kernel/tracing
 mode="" out="" bin="" attrs="5000 100000 1000000 10 1000"
 trace_secs=20 cpu_secs=8 base_secs=4 passes=3
@@ -88,16 +87,9 @@ sleep_sampling() {
 	done
 }
 
-put() {
-	local err
-	if ! err=$( { printf '%s\n' "$2" > "$1"; } 2>&1); then
-		msg "writing '$2' to $1 failed: ${err##*: }"
-		return 1
-	fi
-}
+# shellcheck source=SCRIPTDIR/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 
-on_file=$DAMON_DIR/monitor_on
-[ -e "$on_file" ] || on_file=$DAMON_DIR/monitor_on_DEPRECATED
 if [ "$mode" = damon ]; then
 	[ -e "$on_file" ] || die "no DAMON debugfs interface in this kernel"
 	[ -d "$TRACING/events/damon/damon_aggregated" ] ||
