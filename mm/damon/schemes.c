@@ -125,7 +125,6 @@ struct damon_scheme *damon_new_scheme(const struct damon_pattern *pattern,
 	INIT_LIST_HEAD(&s->list);
 	return s;
 }
-EXPORT_SYMBOL_GPL(damon_new_scheme);
 
 /**
  * damon_destroy_scheme() - unlink a scheme from its list and free it.
@@ -140,7 +139,6 @@ void damon_destroy_scheme(struct damon_scheme *s)
 	list_del(&s->list);
 	kfree(s);
 }
-EXPORT_SYMBOL_GPL(damon_destroy_scheme);
 
 /**
  * damon_validate_scheme() - check the values of a scheme.
@@ -179,7 +177,6 @@ int damon_validate_scheme(const struct damon_scheme *s)
 		return -EINVAL;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(damon_validate_scheme);
 
 /**
  * damon_set_schemes() - replace the operation schemes of a context.
@@ -219,7 +216,6 @@ int damon_set_schemes(struct damon_ctx *ctx, struct list_head *schemes)
 	mutex_unlock(&ctx->lock);
 	return err;
 }
-EXPORT_SYMBOL_GPL(damon_set_schemes);
 
 /**
  * damon_scheme_get_stats() - read the statistics of a scheme.
@@ -239,7 +235,6 @@ void damon_scheme_get_stats(struct damon_ctx *ctx, struct damon_scheme *s,
 	*stats = s->stats;
 	spin_unlock(&ctx->stats_lock);
 }
-EXPORT_SYMBOL_GPL(damon_scheme_get_stats);
 
 /*
  * Whether @action is for cold memory: its quota then takes the coldest
