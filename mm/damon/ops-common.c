@@ -53,42 +53,31 @@
 
 /*
  * Record the result of clearing the accessed bits of @folio, keeping a
- * consumed access visible to reclaim and to idle page tracking.  A
- * reference is held around the flag updates, as page_idle.c does.
- * Returns whether the folio is left marked idle, which the check can then
- * rely on; false for a folio being freed.
+ * consumed access visible to reclaim and to idle page tracking.  Returns
+ * whether the folio is left marked idle, which the check can then rely on.
+ * Every caller holds the lock of a present page table entry that maps
+ * @folio, so the folio cannot be freed meanwhile: no reference is needed,
+ * unlike in page_idle.c, which starts from a bare PFN.
  */
 static bool damon_folio_mkold(struct folio *folio, bool young)
 {
-	bool idle = false;
-
-	if (!folio_try_get(folio))
-		return false;
-	if (young) {
-		folio_clear_idle(folio);
-		folio_set_young(folio);
-	} else {
-		idle = folio_test_idle(folio);
-	}
-	folio_put(folio);
-	return idle;
+	if (!young)
+		return folio_test_idle(folio);
+	folio_clear_idle(folio);
+	folio_set_young(folio);
+	return false;
 }
 
 /*
  * Whether @folio was accessed since it was made old: @young is the state of
  * its accessed bit; a folio that was idle then and is not any more was
- * accessed through someone else's consumption of the bit.
+ * accessed through someone else's consumption of the bit.  As for
+ * damon_folio_mkold(), the caller's page table lock keeps the folio.
  */
 static bool damon_folio_young(struct folio *folio, bool young,
 			      bool idle_marked)
 {
-	if (young)
-		return true;
-	if (!idle_marked || !folio_try_get(folio))
-		return false;
-	young = !folio_test_idle(folio);
-	folio_put(folio);
-	return young;
+	return young || (idle_marked && !folio_test_idle(folio));
 }
 
 /**
