@@ -128,15 +128,17 @@ bool damon_ptep_young(pte_t *pte, spinlock_t *ptl, struct vm_area_struct *vma,
 {
 	pte_t entry = ptep_get(pte);
 	struct folio *folio;
+	bool young;
 
 	lockdep_assert_held(ptl);
 	if (!pte_present(entry))
 		return false;
+	young = pte_young(entry) || mmu_notifier_test_young(vma->vm_mm, addr);
+	/* The folio could only say no: spare the cache line of its flags. */
+	if (!young && !idle_marked)
+		return false;
 	folio = vm_normal_folio(vma, addr, entry);
-	return folio &&
-	       damon_folio_young(folio, pte_young(entry) ||
-				 mmu_notifier_test_young(vma->vm_mm, addr),
-				 idle_marked);
+	return folio && damon_folio_young(folio, young, idle_marked);
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
@@ -185,15 +187,16 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
 {
 	pmd_t entry = pmdp_get(pmd);
 	struct folio *folio;
+	bool young;
 
 	lockdep_assert_held(ptl);
 	if (!pmd_trans_huge(entry))
 		return false;
+	young = pmd_young(entry) || mmu_notifier_test_young(vma->vm_mm, addr);
+	if (!young && !idle_marked)
+		return false;
 	folio = vm_normal_folio_pmd(vma, addr, entry);
-	return folio &&
-	       damon_folio_young(folio, pmd_young(entry) ||
-				 mmu_notifier_test_young(vma->vm_mm, addr),
-				 idle_marked);
+	return folio && damon_folio_young(folio, young, idle_marked);
 }
 #endif	/* CONFIG_TRANSPARENT_HUGEPAGE */
 
@@ -323,6 +326,33 @@ bool damon_va_mkold(struct vm_area_struct *vma, unsigned long addr)
 	return w.idle_marked;
 }
 
+/*
+ * Whether the PTE at @addr answers a test "not accessed" on its own: its
+ * accessed bit is clear, and neither the folio's idle flag (@idle_marked
+ * unset) nor a secondary MMU could say otherwise.  The PTE is read without
+ * its lock, under RCU: the lock, and the page table page that holds it,
+ * are only needed to act on the entry, and most tested pages were not
+ * accessed.  A racing change of the entry is seen or not, as it would be
+ * just before the lock was taken.  With no PTE table, nothing was accessed
+ * either.
+ */
+static bool damon_pte_surely_old(pmd_t *pmd, unsigned long addr,
+				 struct mm_walk *walk, bool idle_marked)
+{
+	pte_t *pte;
+	bool old;
+
+	if (idle_marked || mm_has_notifiers(walk->mm))
+		return false;
+	pte = pte_offset_map(pmd, addr);
+	if (!pte)
+		return true;
+	__acquire(RCU);	/* for sparse: pte_offset_map() took rcu_read_lock() */
+	old = !pte_young(ptep_get(pte));
+	pte_unmap(pte);
+	return old;
+}
+
 static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 				 unsigned long next, struct mm_walk *walk)
 {
@@ -344,6 +374,8 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 		return 0;
 	}
 #endif
+	if (damon_pte_surely_old(pmd, addr, walk, res->idle_marked))
+		return 0;
 	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!pte)
 		return 0;
