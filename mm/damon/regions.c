@@ -35,7 +35,8 @@
  *    the hottest is cut around such an address, so that the spot that was
  *    hit weighs eight times more in the middle piece (damon_zoom_region()).
  *    Any other region that is not cold is cut in two at a random point, to
- *    find the edges of what it holds.
+ *    find the edges of what it holds; once its count has held for eight
+ *    aggregations, only every eighth aggregation (damon_cut_due()).
  *
  *  - Search.  The cold regions are then cut into pieces of the same size,
  *    so that the context samples nr_regions_goal regions: the samples spread
@@ -82,6 +83,12 @@
 
 /* An aggregation without a discovery lowers the regions goal by 1/16. */
 #define DAMON_GOAL_DECAY_DIV		16
+
+/*
+ * After this many aggregations with the same count, a region that is not
+ * cold is cut in two at random only every this many aggregations.
+ */
+#define DAMON_SETTLED_AGGRS		8
 
 /* A random split leaves between 1 and 9 tenths of a region on the left. */
 #define DAMON_SPLIT_MIN_TENTHS		1
@@ -487,10 +494,21 @@ unsigned int damon_zoom_region(struct damon_target *t, struct damon_region *r)
 }
 
 /*
+ * Whether a random cut of @r is due.  A region whose count has held for
+ * DAMON_SETTLED_AGGRS aggregations is cut only at every DAMON_SETTLED_AGGRS-th
+ * of its age: its random cuts have found nothing that long (a piece that
+ * differed would have started a new age and stayed apart), and each cut
+ * costs a region to sample until the pieces merge back.
+ */
+static bool damon_cut_due(const struct damon_region *r)
+{
+	return r->age < DAMON_SETTLED_AGGRS || !(r->age % DAMON_SETTLED_AGGRS);
+}
+
+/*
  * Cut a region that is not cold, given @room for more regions: zoom in on
  * a region with at most half the accesses of the hottest, cut any other in
- * two.  Returns the number
- * of regions added.
+ * two if a cut is due.  Returns the number of regions added.
  */
 static unsigned int damon_split_warm(struct damon_target *t,
 				     struct damon_region *r,
@@ -500,7 +518,7 @@ static unsigned int damon_split_warm(struct damon_target *t,
 	if (r->nr_accesses && r->nr_accesses <= max_nr_accesses / 2 &&
 	    room >= 2)
 		return damon_zoom_region(t, r) ?: !damon_split_region_randomly(t, r);
-	if (room)
+	if (room && damon_cut_due(r))
 		return !damon_split_region_randomly(t, r);
 	return 0;
 }

@@ -612,26 +612,45 @@ static void damon_split_regions_warm_first(struct kunit *test)
 }
 
 /*
- * A count at half of UINT_MAX or above is not "at most half of the hottest":
- * the region is cut in two, not zoomed in on, whatever doubling it would
- * wrap to.
+ * Regions that are not cold are cut in two at a random point, but one whose
+ * count has held for eight aggregations or more only at every eighth of its
+ * age.  Zooming in on a region with few accesses does not wait.  A count at
+ * half of UINT_MAX or above is not "at most half of the hottest": the region
+ * is cut in two, not zoomed in on, whatever doubling it would wrap to.
  */
-static void damon_split_regions_huge_counts(struct kunit *test)
+static void damon_split_regions_warm_cuts(struct kunit *test)
 {
-	struct damon_ctx *ctx = damon_test_new_ctx(test, 3, 1000);
-	struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
-	struct damon_region *r;
+	static const struct {
+		unsigned int age;
+		unsigned int nr_accesses;
+		unsigned int max_nr_accesses;
+		unsigned int nr_regions;
+	} cases[] = {
+		{ 0, 20, 20, 2 }, { 7, 20, 20, 2 }, { 8, 20, 20, 2 },
+		{ 9, 20, 20, 1 }, { 15, 20, 20, 1 }, { 16, 20, 20, 2 },
+		{ 17, 20, 20, 1 }, { 9, 5, 20, 3 }, { 0, 1U << 31, UINT_MAX, 2 },
+	};
+	unsigned int i;
 
-	r = damon_test_add_region(test, t, 0, P(800));
-	r->sampling_addr = P(400);
-	damon_count_access(r);
-	r->nr_accesses = 1U << 31;
-	r->cold_aggrs = 0;
-	ctx->nr_regions_goal = 3;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct damon_ctx *ctx = damon_test_new_ctx(test, 1, 1000);
+		struct damon_target *t = damon_test_ctx_target(test, ctx, 1);
+		struct damon_region *r;
 
-	damon_split_regions(ctx, UINT_MAX);
-	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
-	damon_test_expect_sane(test, t);
+		r = damon_test_add_region(test, t, 0, P(800));
+		r->sampling_addr = P(400);
+		damon_count_access(r);
+		r->nr_accesses = cases[i].nr_accesses;
+		r->cold_aggrs = 0;
+		r->age = cases[i].age;
+		ctx->nr_regions_goal = 1;
+
+		damon_split_regions(ctx, cases[i].max_nr_accesses);
+		KUNIT_EXPECT_EQ_MSG(test, damon_nr_regions(t),
+				    cases[i].nr_regions, "age %u, count %u",
+				    cases[i].age, cases[i].nr_accesses);
+		damon_test_expect_sane(test, t);
+	}
 }
 
 /*
@@ -974,9 +993,9 @@ static struct kunit_case damon_regions_test_cases[] = {
 	KUNIT_CASE(damon_zoom_region_edge),
 	KUNIT_CASE(damon_zoom_region_no_hit),
 	KUNIT_CASE(damon_split_regions_cold_to_goal),
+	KUNIT_CASE(damon_split_regions_warm_cuts),
 	KUNIT_CASE(damon_split_regions_warm_first),
 	KUNIT_CASE(damon_split_regions_max),
-	KUNIT_CASE(damon_split_regions_huge_counts),
 	KUNIT_CASE(damon_cap_regions_merges),
 	KUNIT_CASE(damon_cut_leads_pieces),
 	KUNIT_CASE(damon_cut_leads_room),
