@@ -20,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 /*
  * DAMON_MIN_REGION - the smallest region DAMON makes, and the alignment of
@@ -121,6 +122,9 @@ struct damon_target {
 	unsigned long search_next;	/* where the sweep resumes */
 	unsigned long search_below;	/* see &damon_search_walk->below */
 	unsigned long search_pmd_below;	/* and ->pmd_below */
+	unsigned long search_arm_below;	/* and ->arm_below */
+	/* The PUD entries (by index) whose PMD entries a sweep has cleared */
+	struct xarray search_armed;
 	struct damon_addr_range leads[DAMON_MAX_LEADS];	/* sorted, disjoint */
 };
 

@@ -501,29 +501,72 @@ static bool damon_search_passes(const struct damon_search_walk *w,
 	       (start < w->hot_before || start + size > w->hot_after);
 }
 
+/*
+ * Whether a sweep has looked below the PUD entry over @addr before.  The
+ * first time, the PMD entries' bits below it were set by whatever came
+ * before, the filling of the memory included: the sweep clears them
+ * without looking below, and looks below from the next sweep on.  This is
+ * done even below an explained entry, or a PUD entry next to a known hot
+ * spot would wait for two looks below explained entries.  A PUD entry is
+ * remembered once looked below, in an XArray of the target indexed by PUD
+ * entry: a few bytes per GiB that was ever accessed, where clearing every
+ * PMD entry of the address space on the first sweep read 512 Ki entries
+ * per TiB mapped.  An entry that cannot be remembered is cleared below
+ * again next time, which only delays its search.
+ */
+static bool damon_search_looked(const struct damon_search_walk *w,
+				unsigned long addr)
+{
+	return xa_load(&w->target->search_armed, addr >> PUD_SHIFT);
+}
+
+static void damon_search_remember(struct damon_search_walk *w,
+				  unsigned long addr)
+{
+	xa_store(&w->target->search_armed, addr >> PUD_SHIFT, xa_mk_value(1),
+		 GFP_KERNEL);
+}
+
 static int damon_search_pud_entry(pud_t *pud, unsigned long addr,
 				  unsigned long next, struct mm_walk *walk)
 {
 	struct damon_search_walk *w = walk->private;
 	pud_t entry = pudp_get(pud);
+	bool looked;
 
 	if (!damon_search_charge(w, addr))
 		return 1;
 	/*
 	 * This sweep found the entry's bit set already, in a walk of a region
-	 * before this one or before the walk stopped: look below it again.
+	 * before this one or before the walk stopped: look below it again,
+	 * unless this sweep only clears the PUD entries' bits.
 	 */
-	if (addr < w->below)
+	if (addr < w->below) {
+		if (w->arming)
+			walk->action = ACTION_CONTINUE;
 		return 0;
+	}
 	/* A huge PUD is a leaf: not searched, sampling covers it. */
-	if (!pud_present(entry) || pud_leaf(entry) ||
-	    damon_search_passes(w, addr, PUD_SIZE) ||
+	if (!pud_present(entry) || pud_leaf(entry)) {
+		walk->action = ACTION_CONTINUE;
+		return 0;
+	}
+	looked = !w->arming && damon_search_looked(w, addr);
+	if ((looked && damon_search_passes(w, addr, PUD_SIZE)) ||
 	    !damon_pud_test_and_clear_young(pud)) {
 		walk->action = ACTION_CONTINUE;
 		return 0;
 	}
 	w->cleared = true;
 	w->below = pud_addr_end(addr, ULONG_MAX);
+	if (w->arming) {
+		walk->action = ACTION_CONTINUE;
+		return 0;
+	}
+	if (!looked) {
+		damon_search_remember(w, addr);
+		w->arm_below = w->below;
+	}
 	return 0;
 }
 
@@ -608,25 +651,26 @@ static int damon_search_pmd_entry(pmd_t *pmd, unsigned long addr,
 {
 	struct damon_search_walk *w = walk->private;
 	pmd_t entry = pmdp_get_lockless(pmd);
+	bool arming = addr < w->arm_below;
 
 	if (!damon_search_charge(w, addr))
 		return 1;
 	if (!pmd_present(entry))
 		return 0;
 	if (pmd_trans_huge(entry)) {
-		if (!w->arming)
+		if (!arming)
 			damon_search_huge(pmd, addr, next, walk);
 		return 0;
 	}
 	/* As for PUD entries: found set by the walk of a region before. */
 	if (addr >= w->pmd_below) {
-		if (damon_search_passes(w, addr, PMD_SIZE) ||
+		if ((!arming && damon_search_passes(w, addr, PMD_SIZE)) ||
 		    !pmdp_test_and_clear_young(walk->vma, addr, pmd))
 			return 0;
 		w->cleared = true;
 		w->pmd_below = pmd_addr_end(addr, ULONG_MAX);
 	}
-	if (!w->arming) {
+	if (!arming) {
 		damon_search_ptes(pmd, addr, next, walk);
 		cond_resched();
 	}
@@ -647,9 +691,11 @@ static const struct mm_walk_ops damon_search_ops = {
  * @w:		the walk: its target, budget and mode.
  *
  * Reads the accessed bits of the PUD and PMD entries over [@start, @end),
- * clearing them, and descends only below those found set; unless
- * @w->arming, the young pages found below are made old, as
- * damon_ptep_mkold() makes them, and reported with damon_report_lead().
+ * clearing them, and descends only below those found set (not below the
+ * PUD entries when @w->arming, not below the PMD entries under a PUD entry
+ * looked below for the first time); the young pages found below are made
+ * old, as damon_ptep_mkold() makes them, and reported with
+ * damon_report_lead().
  * Each entry read costs one of @w->budget; a PTE table is read whole once
  * entered.  Only damon_va_can_search() machines set the bits this needs.
  *

@@ -41,9 +41,13 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
  *		not cold, or ULONG_MAX.  An upper entry whose range reaches
  *		into one of these two regions is "explained": the accesses
  *		already known there keep its bit set.
+ * @arm_below: the end of the last PUD entry below which this sweep arms:
+ *		it clears the PMD entries' bits without looking below them,
+ *		since nothing cleared them before (the first look below
+ *		that PUD entry), so they mean nothing yet.
  * @explained:	look below explained entries too; when not set, the walk
  *		leaves them alone, bit and all.
- * @arming:	clear the upper-level accessed bits only, without looking
+ * @arming:	clear the PUD entries' accessed bits only, without looking
  *		below them: their state before the first sweep means nothing.
  * @cleared:	set when an upper-level accessed bit was cleared.
  */
@@ -54,6 +58,7 @@ struct damon_search_walk {
 	unsigned long stop;
 	unsigned long below;
 	unsigned long pmd_below;
+	unsigned long arm_below;
 	unsigned long hot_before;
 	unsigned long hot_after;
 	bool explained;

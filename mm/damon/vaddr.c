@@ -54,11 +54,13 @@
  * A sweep reads at most DAMON_VA_SEARCH_BUDGET entries per sampling
  * interval and target, and resumes where it stopped at the next interval;
  * a new sweep starts at the first aggregation after the last one ended.
- * The first sweep of a target only clears the upper-level bits: they were
- * set by whatever happened before, so only from the second sweep on does a
- * set bit mean an access since the sweep before.  The cost of a sweep is
- * the number of untouched subtrees at the top (1 GiB each) plus what was
- * accessed below them, however much is mapped.
+ * The first sweep of a target only clears the bits of the PUD entries, and
+ * a sweep that looks below a PUD entry for the first time only clears the
+ * bits of the PMD entries there: they were set by whatever happened before,
+ * so only from the next sweep on does a set bit mean an access since the
+ * sweep before.  The cost of a sweep is the number of untouched subtrees
+ * at the top (1 GiB each) plus what was accessed below them, however much
+ * is mapped.
  *
  * CPUs cache paging-structure entries and may not set a bit again that was
  * cleared under a cached entry.  A sweep that cleared upper-level bits
@@ -580,6 +582,7 @@ static void damon_va_search_target(struct damon_target *t,
 		.budget = DAMON_VA_SEARCH_BUDGET,
 		.below = t->search_below,
 		.pmd_below = t->search_pmd_below,
+		.arm_below = t->search_arm_below,
 		.explained = !(t->nr_sweeps % DAMON_VA_EXPLAINED_EVERY),
 		.arming = !t->nr_sweeps,
 	};
@@ -616,6 +619,7 @@ static void damon_va_search_target(struct damon_target *t,
 	t->search_cleared |= w.cleared;
 	t->search_below = w.below;
 	t->search_pmd_below = w.pmd_below;
+	t->search_arm_below = w.arm_below;
 	if (stopped) {
 		t->search_next = w.stop;
 		return;
@@ -628,6 +632,7 @@ static void damon_va_search_target(struct damon_target *t,
 	t->search_next = DAMON_VA_SEARCH_DONE;
 	t->search_below = 0;
 	t->search_pmd_below = 0;
+	t->search_arm_below = 0;
 	if (t->nr_sweeps < UINT_MAX)
 		t->nr_sweeps++;
 }
