@@ -123,8 +123,8 @@ struct damon_target {
 	unsigned long search_below;	/* see &damon_search_walk->below */
 	unsigned long search_pmd_below;	/* and ->pmd_below */
 	unsigned long search_arm_below;	/* and ->arm_below */
-	/* The PUD entries (by index) whose PMD entries a sweep has cleared */
-	struct xarray search_armed;
+	/* The PUD entries (by index) a sweep has looked below */
+	struct xarray search_looked;
 	struct damon_addr_range leads[DAMON_MAX_LEADS];	/* sorted, disjoint */
 };
 

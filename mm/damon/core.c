@@ -188,7 +188,7 @@ struct damon_target *damon_new_target(unsigned long id)
 		.regions_list = LIST_HEAD_INIT(t->regions_list),
 		.list = LIST_HEAD_INIT(t->list),
 	};
-	xa_init(&t->search_armed);
+	xa_init(&t->search_looked);
 	return t;
 }
 
@@ -223,7 +223,7 @@ void damon_destroy_target(struct damon_target *t)
 	while ((r = list_first_entry_or_null(&t->regions_list,
 					     struct damon_region, list)))
 		damon_destroy_region(r, t);
-	xa_destroy(&t->search_armed);
+	xa_destroy(&t->search_looked);
 	kfree(t);
 }
 

@@ -512,18 +512,21 @@ static bool damon_search_passes(const struct damon_search_walk *w,
  * entry: a few bytes per GiB that was ever accessed, where clearing every
  * PMD entry of the address space on the first sweep read 512 Ki entries
  * per TiB mapped.  An entry that cannot be remembered is cleared below
- * again next time, which only delays its search.
+ * again next time, which only delays its search.  Entries are never
+ * forgotten while the target lives: memory mapped anew under a PUD entry
+ * looked below before brings PMD bits set by its filling, which cost one
+ * look at its PTE tables and a few leads that go cold again.
  */
 static bool damon_search_looked(const struct damon_search_walk *w,
 				unsigned long addr)
 {
-	return xa_load(&w->target->search_armed, addr >> PUD_SHIFT);
+	return xa_load(&w->target->search_looked, addr >> PUD_SHIFT);
 }
 
 static void damon_search_remember(struct damon_search_walk *w,
 				  unsigned long addr)
 {
-	xa_store(&w->target->search_armed, addr >> PUD_SHIFT, xa_mk_value(1),
+	xa_store(&w->target->search_looked, addr >> PUD_SHIFT, xa_mk_value(1),
 		 GFP_KERNEL);
 }
 
