@@ -205,9 +205,11 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
  * called at most once, with @addr the start of that page.  A PMD that maps a
  * transparent huge page is handled under its lock, after
  * pmd_trans_huge_lock() re-checked it; a PMD that is being migrated or maps
- * device memory is ignored.  Otherwise the PTE is looked up under the page
- * table lock, which fails harmlessly if the PMD changed meanwhile.  No PTE
- * table is split or allocated.
+ * device memory is ignored.  Otherwise the PTE is first read without its
+ * lock, which answers a test and makes a page old by itself wherever nothing
+ * has to change and the folio's idle flag cannot matter; if not, it is
+ * looked up again under the page table lock, which fails harmlessly if the
+ * PMD changed meanwhile.  No PTE table is split or allocated.
  */
 
 /* The state of a damon_va_mkold() or damon_va_young() walk. */
@@ -217,6 +219,77 @@ struct damon_page_walk {
 	bool young;		/* out of the test */
 	unsigned long folio_sz;	/* out of the test */
 };
+
+/*
+ * Read the PTE that maps @addr without its lock, under RCU as
+ * pte_offset_map() allows.  The lock, and the struct page of the page table
+ * that holds it, are only needed to change the entry or to rely on the
+ * folio it maps, and most sampled pages were not accessed: their PTE is old
+ * at the test and stays old when made old again.  A racing change of the
+ * entry is seen or not, as it would be just before the lock was taken.
+ * Returns false if there is no PTE table.
+ */
+static bool damon_pte_peek(pmd_t *pmd, unsigned long addr, pte_t *entry)
+{
+	pte_t *pte = pte_offset_map(pmd, addr);
+
+	if (!pte)
+		return false;
+	__acquire(RCU);	/* for sparse: pte_offset_map() took rcu_read_lock() */
+	*entry = ptep_get(pte);
+	pte_unmap(pte);
+	return true;
+}
+
+/*
+ * Whether the page at @addr is made old with nothing to change: its PTE is
+ * not present or old, no secondary MMU keeps an accessed bit of its own, and
+ * the folio is not idle, so damon_ptep_mkold() would clear nothing and
+ * return false.  The folio's flags are read without a reference: one freed
+ * meanwhile answers for a page that is no longer mapped, as it would a
+ * moment later.  An idle folio takes the locked path, since the test will
+ * rely on that mark.
+ */
+static bool damon_pte_surely_unmarked(pmd_t *pmd, unsigned long addr,
+				      struct mm_walk *walk)
+{
+	struct folio *folio;
+	pte_t entry;
+
+	if (mm_has_notifiers(walk->mm))
+		return false;
+	if (!damon_pte_peek(pmd, addr, &entry) || !pte_present(entry))
+		return true;
+	if (pte_young(entry))
+		return false;
+	folio = vm_normal_folio(walk->vma, addr, entry);
+	return !folio || !folio_test_idle(folio);
+}
+
+/*
+ * Answer the test of the page at @addr from its PTE alone, read without the
+ * lock, where the folio and secondary MMUs have nothing to add: the PTE is
+ * not present, or its accessed bit is set (a page without a normal struct
+ * page still counts as not accessed, which vm_normal_page() tells without
+ * touching it), or it is clear and the folio was not idle at arming
+ * (@res->idle_marked unset).  Returns whether @res->young is the answer.
+ */
+static bool damon_pte_young_unlocked(pmd_t *pmd, unsigned long addr,
+				     struct mm_walk *walk,
+				     struct damon_page_walk *res)
+{
+	pte_t entry;
+
+	if (mm_has_notifiers(walk->mm))
+		return false;
+	if (!damon_pte_peek(pmd, addr, &entry) || !pte_present(entry))
+		return true;
+	if (pte_young(entry)) {
+		res->young = !!vm_normal_page(walk->vma, addr, entry);
+		return true;
+	}
+	return !pte_young(entry) && !res->idle_marked;
+}
 
 static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 				 unsigned long next, struct mm_walk *walk)
@@ -236,6 +309,8 @@ static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
 		return 0;
 	}
 #endif
+	if (damon_pte_surely_unmarked(pmd, addr, walk))
+		return 0;
 	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!pte)
 		return 0;
@@ -326,33 +401,6 @@ bool damon_va_mkold(struct vm_area_struct *vma, unsigned long addr)
 	return w.idle_marked;
 }
 
-/*
- * Whether the PTE at @addr answers a test "not accessed" on its own: its
- * accessed bit is clear, and neither the folio's idle flag (@idle_marked
- * unset) nor a secondary MMU could say otherwise.  The PTE is read without
- * its lock, under RCU: the lock, and the page table page that holds it,
- * are only needed to act on the entry, and most tested pages were not
- * accessed.  A racing change of the entry is seen or not, as it would be
- * just before the lock was taken.  With no PTE table, nothing was accessed
- * either.
- */
-static bool damon_pte_surely_old(pmd_t *pmd, unsigned long addr,
-				 struct mm_walk *walk, bool idle_marked)
-{
-	pte_t *pte;
-	bool old;
-
-	if (idle_marked || mm_has_notifiers(walk->mm))
-		return false;
-	pte = pte_offset_map(pmd, addr);
-	if (!pte)
-		return true;
-	__acquire(RCU);	/* for sparse: pte_offset_map() took rcu_read_lock() */
-	old = !pte_young(ptep_get(pte));
-	pte_unmap(pte);
-	return old;
-}
-
 static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 				 unsigned long next, struct mm_walk *walk)
 {
@@ -374,7 +422,7 @@ static int damon_young_pmd_entry(pmd_t *pmd, unsigned long addr,
 		return 0;
 	}
 #endif
-	if (damon_pte_surely_old(pmd, addr, walk, res->idle_marked))
+	if (damon_pte_young_unlocked(pmd, addr, walk, res))
 		return 0;
 	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
 	if (!pte)
