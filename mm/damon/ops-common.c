@@ -206,8 +206,8 @@ bool damon_pmdp_young(pmd_t *pmd, spinlock_t *ptl, struct vm_area_struct *vma,
  * transparent huge page is handled under its lock, after
  * pmd_trans_huge_lock() re-checked it; a PMD that is being migrated or maps
  * device memory is ignored.  Otherwise the PTE is first read without its
- * lock, which answers a test and makes a page old by itself wherever nothing
- * has to change and the folio's idle flag cannot matter; if not, it is
+ * lock, which answers a test and makes a page old by itself wherever no bit
+ * has to be cleared and no idle mark is to be relied on; if not, it is
  * looked up again under the page table lock, which fails harmlessly if the
  * PMD changed meanwhile.  No PTE table is split or allocated.
  */
@@ -288,7 +288,7 @@ static bool damon_pte_young_unlocked(pmd_t *pmd, unsigned long addr,
 		res->young = !!vm_normal_page(walk->vma, addr, entry);
 		return true;
 	}
-	return !pte_young(entry) && !res->idle_marked;
+	return !res->idle_marked;
 }
 
 static int damon_mkold_pmd_entry(pmd_t *pmd, unsigned long addr,
