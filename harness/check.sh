@@ -18,10 +18,23 @@ out=$RESULTS/check${VARIANT:+-$VARIANT}
 rm -rf "$out"
 mkdir -p "$out"
 passed=0 failed=0 skipped=0
+failures=()	# what failed, repeated in the summary (a CI log shows its end)
+where=		# the program whose subtests are being read, for that list
 pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$*"; }
-fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+fail() {
+	local m=$*
+
+	failed=$((failed + 1))
+	failures+=("${where:+$where: }${m#"${m%%[! ]*}"}")
+	printf 'FAIL %s\n' "$*"
+}
 skip() { skipped=$((skipped + 1)); printf 'SKIP %s\n' "$*"; }
 summary() {
+	local f
+
+	for f in "${failures[@]}"; do
+		printf 'failed: %s\n' "$f"
+	done
 	echo "results in $out"
 	if [ $skipped -gt 0 ]; then
 		echo "$passed passed, $failed failed, $skipped skipped"
@@ -119,6 +132,9 @@ if [ -s "$out/kunit.log" ]; then
 	ks=$(sed -n 's/.*skipped: \([0-9]*\).*/\1/p' <<< "$line")
 	echo "KUnit: ${line:-no results}"
 	grep -E '\[(FAILED|CRASHED)\]' "$out/kunit.txt" | sed 's/^/  /'
+	while read -r l; do
+		failures+=("KUnit $l")
+	done < <(grep -E '\[(FAILED|CRASHED)\]' "$out/kunit-cases.txt")
 	passed=$((passed + ${kp:-0}))
 	failed=$((failed + ${kf:-0} + ${kc:-0}))
 	skipped=$((skipped + ${ks:-0}))
@@ -136,7 +152,7 @@ if [ -s "$out/kselftest.tap" ]; then
 		"# ok "*"# SKIP"*|"# not ok "*"# SKIP"*) skip "  ${l#*ok }" ;;
 		"# not ok "*) fail "  ${l#\# not ok }"; sub_failed=1 ;;
 		"# ok "*) pass "  ${l#\# ok }" ;;
-		"# selftests: "*) echo "${l#\# }" ;;
+		"# selftests: "*) echo "${l#\# }"; where=${l##* } ;;
 		"not ok "*"# SKIP"*|"ok "*"# SKIP"*) skip "kselftest ${l#*ok }"; sub_failed=0 ;;
 		"not ok "*)
 			[ $sub_failed -eq 1 ] || fail "kselftest ${l#not ok }"
@@ -144,6 +160,7 @@ if [ -s "$out/kselftest.tap" ]; then
 		"ok "*) sub_failed=0 ;;
 		esac
 	done < "$out/kselftest.tap"
+	where=
 	grep -E '^(not )?ok ' "$out/kselftest.tap" | sed 's/^/  /'
 else
 	fail "kselftests: no output (see $out/console.log)"
@@ -161,7 +178,7 @@ for t in "$HARNESS"/guest-tests/*.sh; do
 	fi
 	echo "guest $name:"
 	grep -E '^#' "$tap" | sed 's/^/  /'
-	gf=0 gn=0
+	where=$name gf=0 gn=0
 	while IFS= read -r l; do
 		case "$l" in
 		"ok "*"# SKIP"*|"not ok "*"# SKIP"*) skip "  ${l#*ok }"; gn=$((gn + 1)) ;;
@@ -170,6 +187,7 @@ for t in "$HARNESS"/guest-tests/*.sh; do
 		"1..0 # SKIP"*) skip "guest $name: ${l#*SKIP }"; gn=$((gn + 1)) ;;
 		esac
 	done < "$tap"
+	where=
 	rc=$(cat "$out/guest-$name.rc" 2> /dev/null || echo none)
 	if [ $gf -eq 0 ] && { [ $gn -eq 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 4 ]; }; }; then
 		fail "guest $name (exit $rc): see $tap"
