@@ -586,10 +586,14 @@ static void damon_stop_wait_killable(struct kunit *test)
  * last 5 aggregations must find them too.
  *
  * The adjustment needs the samples its attributes ask for.  A kdamond
- * that cannot sample every 5 ms (a debug kernel under emulation takes
- * fewer than a quarter of the samples with 60 regions) sees counts of a
- * few accesses and judges hotness from noise: the test is then skipped,
- * with the figures, when fewer than half the samples were taken.
+ * that cannot sample every 5 ms sees counts of a few accesses and takes
+ * longer to tell the spots from noise: a debug kernel under emulation
+ * takes from a quarter to three quarters of the samples, from one boot to
+ * the next, and found 32 spots of 64 KiB after 25 aggregations with half
+ * of them, against 19 to 21 with the 85% a normal kernel takes.  The
+ * test is skipped, with the figures, when fewer than three quarters of
+ * the samples were taken: below that it measures the machine, not the
+ * adjustment.
  *
  * Spot i of n lies a third of the way into the i-th n-th of the space.
  * The adjustment is random, so the assertion is statistical: a user-space
@@ -790,7 +794,7 @@ static void damon_kdamond_accuracy(struct kunit *test)
 		   hot_size >> 10, res->cold_reported >> 10, st->nr_samples);
 	nominal = DAMON_ACC_NR_AGGRS * (ctx->attrs.aggr_interval /
 					 ctx->attrs.sample_interval);
-	if (st->nr_samples * 2 < nominal)
+	if (st->nr_samples * 4 < nominal * 3)
 		kunit_skip(test, "%lu samples of %lu: kdamond too slow to judge",
 			   st->nr_samples, nominal);
 	KUNIT_EXPECT_GT_MSG(test, first, 0, "the hot spots were never found");
