@@ -581,19 +581,22 @@ static void damon_stop_wait_killable(struct kunit *test)
  * attributes (5 ms sampling, 100 ms aggregation, 10 to 1000 regions) and
  * stops itself after 60 aggregations.  An aggregation "finds" the spots
  * when the regions it reports accessed hold at least 90% of the hot bytes
- * (recall) and at least 90% of what they hold is hot (precision).  The
- * spots must be found within 30 aggregations of the start, and one of the
- * last 5 aggregations must find them too.
+ * (recall) and at least 90% of what they hold is hot (precision).  As the
+ * benchmark's targets say, recall must reach 90% within 30 aggregations
+ * of the start, and one of the last 5 aggregations must find the spots.
+ * Precision takes longer: the pieces around a spot that the adjustment
+ * cut to find its edges count accesses until they go cold, and with both
+ * criteria the normal kernel found 32 spots of 64 KiB after 16 to 30
+ * aggregations in four runs.
  *
  * The adjustment needs the samples its attributes ask for.  A kdamond
  * that cannot sample every 5 ms sees counts of a few accesses and takes
  * longer to tell the spots from noise: a debug kernel under emulation
  * takes from a quarter to three quarters of the samples, from one boot to
  * the next, and found 32 spots of 64 KiB after 25 aggregations with half
- * of them, against 19 to 21 with the 85% a normal kernel takes.  The
- * test is skipped, with the figures, when fewer than three quarters of
- * the samples were taken: below that it measures the machine, not the
- * adjustment.
+ * of them (a normal kernel takes 85%).  The test is skipped, with the
+ * figures, when fewer than three quarters of the samples were taken:
+ * below that it measures the machine, not the adjustment.
  *
  * Spot i of n lies a third of the way into the i-th n-th of the space.
  * The adjustment is random, so the assertion is statistical: a user-space
@@ -748,13 +751,20 @@ damon_acc_setup(struct kunit *test, struct damon_ctx *ctx,
 	return st;
 }
 
+/* Recall at least 90%. */
+static bool damon_acc_recalled(const struct damon_acc_result *res,
+			       unsigned long hot_size)
+{
+	return res->hot_found * 10 >= hot_size * 9;
+}
+
 /* Recall and precision both at least 90%. */
 static bool damon_acc_found(const struct damon_acc_result *res,
 			    unsigned long hot_size)
 {
 	unsigned long reported = res->hot_found + res->cold_reported;
 
-	return res->hot_found * 10 >= hot_size * 9 &&
+	return damon_acc_recalled(res, hot_size) &&
 		res->cold_reported * 10 <= reported;
 }
 
@@ -764,7 +774,7 @@ static void damon_kdamond_accuracy(struct kunit *test)
 	const unsigned long hot_size = wl->spot_sz * wl->nr_spots;
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
 	const struct damon_acc_result *res;
-	int first = -1, last = -1;
+	int recalled = -1, first = -1, last = -1;
 	struct damon_acc_state *st;
 	unsigned long nominal;
 	unsigned int i;
@@ -781,6 +791,8 @@ static void damon_kdamond_accuracy(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
 
 	for (i = 0; i < DAMON_ACC_NR_AGGRS; i++) {
+		if (recalled < 0 && damon_acc_recalled(&st->res[i], hot_size))
+			recalled = i + 1;
 		if (!damon_acc_found(&st->res[i], hot_size))
 			continue;
 		if (first < 0)
@@ -789,16 +801,17 @@ static void damon_kdamond_accuracy(struct kunit *test)
 			last = i + 1;
 	}
 	res = &st->res[DAMON_ACC_NR_AGGRS - 1];
-	kunit_info(test, "%s: found in aggregation %d; the last: %u regions, %lu of %lu hot KiB found, %lu cold KiB reported; %lu samples\n",
-		   wl->desc, first, res->nr_regions, res->hot_found >> 10,
+	kunit_info(test, "%s: recall 90%% in aggregation %d, found in %d; the last: %u regions, %lu of %lu hot KiB found, %lu cold KiB reported; %lu samples\n",
+		   wl->desc, recalled, first, res->nr_regions,
+		   res->hot_found >> 10,
 		   hot_size >> 10, res->cold_reported >> 10, st->nr_samples);
 	nominal = DAMON_ACC_NR_AGGRS * (ctx->attrs.aggr_interval /
 					 ctx->attrs.sample_interval);
 	if (st->nr_samples * 4 < nominal * 3)
 		kunit_skip(test, "%lu samples of %lu: kdamond too slow to judge",
 			   st->nr_samples, nominal);
-	KUNIT_EXPECT_GT_MSG(test, first, 0, "the hot spots were never found");
-	KUNIT_EXPECT_LE(test, first, DAMON_ACC_FIND_BY);
+	KUNIT_EXPECT_GT_MSG(test, recalled, 0, "recall never reached 90%%");
+	KUNIT_EXPECT_LE(test, recalled, DAMON_ACC_FIND_BY);
 	KUNIT_EXPECT_GT_MSG(test, last, 0,
 			    "none of the last %d aggregations found the spots",
 			    DAMON_ACC_NR_JUDGED);
