@@ -600,9 +600,10 @@ static void damon_stop_wait_killable(struct kunit *test)
  *
  * Spot i of n lies a third of the way into the i-th n-th of the space.
  * The adjustment is random, so the assertion is statistical: a user-space
- * model of the same loop, 200 runs per workload, needed at most 20
- * aggregations (32 spots of 64 KiB; 7 for the others), and every run
- * found the spots at the end.
+ * model of the loop as first built, 200 runs per workload, needed at most
+ * 20 aggregations (32 spots of 64 KiB; 7 for the others), and every run
+ * found the spots at the end; the kernel's figures above are of the
+ * adjustment as it is now, the search and the settled cuts included.
  */
 #define DAMON_ACC_NR_AGGRS	60
 #define DAMON_ACC_FIND_BY	30
